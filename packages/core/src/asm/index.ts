@@ -1,0 +1,5 @@
+/**
+ * Assembler and disassembler, and the instruction builder.
+ * @packageDocumentation
+ */
+export {};

@@ -1,0 +1,114 @@
+/**
+ * The subsystem contract: the seed's `struct bpf_callbacks`, grown for today's programs.
+ * A subsystem says what a program's context looks like and which helpers it may call; the
+ * checker asks it during verification, the engines take the helper implementations once at
+ * compile time and call them as plain functions.
+ */
+import type { BpfMap } from '../maps/bpf-map.js';
+import type { Vm } from '../runtime/vm.js';
+import type { AccessDir, ContextAccess, ContextDescriptor } from './context-access.js';
+import { lookupContextAccess } from './context-access.js';
+import type { HelperArgs } from './helper-args.js';
+import type { HelperProto } from './helper-proto.js';
+
+/** What a helper implementation can reach during a call. Built once per compiled program. */
+export interface HelperEnv {
+  /** The VM (memory, maps, argument block). */
+  readonly vm: Vm;
+  /** The running program's maps, in its spec order (seed table ids index this). */
+  readonly maps: readonly BpfMap[];
+  /** The running program's name. */
+  readonly program: string;
+}
+
+/**
+ * A helper implementation. Reads r1..r5 from `args`; returns r0 (a Number is taken as a signed
+ * 64-bit integer, so `-22` is `-EINVAL`). Throwing ends the run with an error the caller sees.
+ */
+export type HelperImpl = (args: HelperArgs, env: HelperEnv) => number | bigint;
+
+/** One helper a subsystem offers. */
+export interface HelperDef {
+  /** Numeric id (`call imm`): Linux's helper id where one exists. */
+  readonly id: number;
+  /** Name (`bpf_map_lookup_elem`); seed images call helpers by this name. */
+  readonly name: string;
+  /** Other names that resolve to this helper (seed names). */
+  readonly aliases?: readonly string[];
+  readonly proto: HelperProto;
+  readonly impl: HelperImpl;
+}
+
+/** The allowed range of r0 at exit, when a subsystem restricts it. */
+export interface ReturnRange {
+  readonly min: bigint;
+  readonly max: bigint;
+}
+
+/** A subsystem: context layout, helper prototypes and implementations. */
+export interface Subsystem {
+  /** Registry name (`trace`, `seccomp`, `socket`, ...). */
+  readonly name: string;
+  /** The context layout. */
+  readonly context: ContextDescriptor;
+  /** ELF section prefixes that select this subsystem (`kprobe/`, `tracepoint/`, ...). */
+  readonly sectionPrefixes?: readonly string[];
+  /** Permitted range of r0 at exit (RFC-dialect programs); unrestricted when absent. */
+  readonly returnRange?: ReturnRange;
+  /** Context access check (the seed's get_context_access). */
+  getContextAccess(off: number, size: number, dir: AccessDir): ContextAccess | undefined;
+  /** Helper by id or name (the seed's get_func_proto; seed images call by name). */
+  getFuncProto(ref: number | string): HelperDef | undefined;
+  /** Every helper offered. */
+  helpers(): readonly HelperDef[];
+}
+
+/**
+ * A ready-made {@link Subsystem} over a context descriptor and a helper list: an integrator's
+ * subsystem is usually `new SimpleSubsystem({...})` or a subclass.
+ */
+export class SimpleSubsystem implements Subsystem {
+  readonly name: string;
+  readonly context: ContextDescriptor;
+  readonly sectionPrefixes?: readonly string[];
+  readonly returnRange?: ReturnRange;
+  private readonly byId = new Map<number, HelperDef>();
+  private readonly byName = new Map<string, HelperDef>();
+  private readonly list: HelperDef[] = [];
+
+  constructor(options: {
+    name: string;
+    context: ContextDescriptor;
+    helpers?: readonly HelperDef[];
+    sectionPrefixes?: readonly string[];
+    returnRange?: ReturnRange;
+  }) {
+    this.name = options.name;
+    this.context = options.context;
+    if (options.sectionPrefixes) this.sectionPrefixes = options.sectionPrefixes;
+    if (options.returnRange) this.returnRange = options.returnRange;
+    for (const h of options.helpers ?? []) this.addHelper(h);
+  }
+
+  /** Adds (or replaces) a helper. */
+  addHelper(h: HelperDef): void {
+    const old = this.byId.get(h.id);
+    if (old) this.list.splice(this.list.indexOf(old), 1);
+    this.list.push(h);
+    this.byId.set(h.id, h);
+    this.byName.set(h.name, h);
+    for (const a of h.aliases ?? []) this.byName.set(a, h);
+  }
+
+  getContextAccess(off: number, size: number, dir: AccessDir): ContextAccess | undefined {
+    return lookupContextAccess(this.context, off, size, dir);
+  }
+
+  getFuncProto(ref: number | string): HelperDef | undefined {
+    return typeof ref === 'number' ? this.byId.get(ref) : this.byName.get(ref);
+  }
+
+  helpers(): readonly HelperDef[] {
+    return this.list;
+  }
+}

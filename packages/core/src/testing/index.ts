@@ -1,0 +1,5 @@
+/**
+ * Test harnesses for subsystem and engine authors.
+ * @packageDocumentation
+ */
+export {};
