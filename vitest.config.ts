@@ -6,7 +6,7 @@ export default defineConfig({
   resolve: { conditions: ['@ebpf/source'] },
   ssr: { resolve: { conditions: ['@ebpf/source'] } },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
+    include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'examples/*/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',

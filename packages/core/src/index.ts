@@ -5,6 +5,7 @@
  */
 export * from './errors.js';
 export * from './isa/index.js';
+export * from './asm/index.js';
 export * from './image/index.js';
 export * from './maps/index.js';
 export * from './memory/index.js';

@@ -1,4 +1,7 @@
 /**
+ * `@ebpf/jit-wasm`: compiles verified eBPF programs to WebAssembly over the VM's own memory —
+ * the engine `jit-wasm`. Runs wherever WebAssembly does (Node, browsers); no Node built-ins.
  * @packageDocumentation
  */
-export {};
+export { WasmEngine, WASM_ENGINE_NAME, type WasmCompileOptions, type WasmRunnable } from './engine.js';
+export { registerWasm } from './register.js';

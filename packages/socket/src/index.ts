@@ -1,4 +1,8 @@
 /**
+ * `@ebpf/socket`: the socket filter subsystem (for now its context table, helpers and
+ * registration; pcap input and flows come with the socket issue).
  * @packageDocumentation
  */
-export {};
+export * from './context.js';
+export * from './subsystem.js';
+export * from './register.js';

@@ -2,4 +2,7 @@
  * Assembler and disassembler, and the instruction builder.
  * @packageDocumentation
  */
-export {};
+export * from './builder.js';
+export * from './parse.js';
+export * from './format.js';
+export * from './pseudo.js';

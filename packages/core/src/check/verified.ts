@@ -52,6 +52,11 @@ export interface VerifiedProgram {
   /** Bytes of context the program may touch (the subsystem's context size). */
   readonly contextSize: number;
   readonly stats: CheckStats;
+  /**
+   * The verifier log of the accepted program, with the state after each instruction, when the
+   * check ran with `verbose` (what `ebpf check -v` prints).
+   */
+  readonly log?: readonly string[];
 }
 
 /** The fields of a VerifiedProgram, without its brand. */

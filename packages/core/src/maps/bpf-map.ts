@@ -27,6 +27,17 @@ export interface BpfMap {
    * Hot path (called by helpers): no allocation for array maps.
    */
   lookupAddress(keyOffset: number): bigint;
+  /**
+   * Program-side lookup without BigInt: the value's byte offset in VM memory, or -1. Same
+   * semantics as {@link lookupAddress} (LRU maps mark the entry used). Optional for other
+   * implementations; every built-in map has it.
+   */
+  lookupValueOffset?(keyOffset: number): number;
+  /**
+   * Array maps (global data): address of byte `offset` of value 0, what an `lddw` map-value
+   * pseudo load resolves to; undefined when `offset` is outside the value. Other types lack it.
+   */
+  directValueAddress?(offset: number): bigint | undefined;
   /** Program-side update from VM memory; returns 0 or a negative errno (as Linux helpers). */
   updateFrom(keyOffset: number, valueOffset: number, flags: number): number;
   /** Program-side delete; returns 0 or a negative errno. */

@@ -77,7 +77,14 @@ export class VmMemory {
   /** `base` as a Number (exact: bases are below 2^53). */
   readonly baseNumber: number;
 
+  /**
+   * Regions released so far. A bounds window an engine cached (a range known to lie inside one
+   * live region) stays valid while this count is unchanged: allocating never moves a region.
+   */
+  releases = 0;
+
   private readonly live: Region[] = []; // sorted by offset
+  private lastHit: Region | undefined; // regionAt's one-entry cache (helpers hit the stack most)
   private free: Array<{ offset: number; size: number }>;
   private nextId = 1;
 
@@ -136,6 +143,8 @@ export class VmMemory {
     const idx = this.live.indexOf(region);
     if (idx < 0) return;
     this.live.splice(idx, 1);
+    this.releases++;
+    if (this.lastHit === region) this.lastHit = undefined;
     const blk = { offset: region.offset, size: Math.max(region.size, 1) };
     // Insert sorted and merge with neighbours.
     let i = 0;
@@ -151,8 +160,10 @@ export class VmMemory {
     }
   }
 
-  /** The live region containing byte `offset`, if any (binary search). */
+  /** The live region containing byte `offset`, if any (last hit first, then binary search). */
   regionAt(offset: number): Region | undefined {
+    const last = this.lastHit;
+    if (last !== undefined && offset >= last.offset && offset < last.offset + last.size) return last;
     const live = this.live;
     let lo = 0;
     let hi = live.length - 1;
@@ -161,7 +172,7 @@ export class VmMemory {
       const r = live[mid]!;
       if (offset < r.offset) hi = mid - 1;
       else if (offset >= r.offset + r.size) lo = mid + 1;
-      else return r;
+      else return (this.lastHit = r);
     }
     return undefined;
   }
@@ -197,6 +208,53 @@ export class VmMemory {
     if (off < 0 || size < 0) return false;
     const r = this.regionAt(off);
     return r !== undefined && off + size <= r.offset + r.size && !(write && r.readOnly);
+  }
+
+  /**
+   * Offset form of {@link isValid} for hot paths (helpers get addresses as Numbers): true when
+   * `[offset, offset+size)` lies inside one live region (and, if `write`, a writable one).
+   */
+  isValidOffset(offset: number, size: number, write = false): boolean {
+    if (!(offset >= 0) || !(size >= 0)) return false;
+    const r = this.regionAt(offset);
+    return r !== undefined && offset + size <= r.offset + r.size && !(write && r.readOnly);
+  }
+
+  /**
+   * A copy of `size` bytes at `address` (host access; not limited to one region).
+   * @throws {@link VmError} (`VM_FAULT`) when the range leaves the memory.
+   */
+  read(address: bigint | number, size: number): Uint8Array {
+    const off = this.rangeOffset(address, size, 'read');
+    return this.bytes.slice(off, off + size);
+  }
+
+  /**
+   * Copies `data` to `address` (host access; not limited to one region).
+   * @throws {@link VmError} (`VM_FAULT`) when the range leaves the memory.
+   */
+  write(address: bigint | number, data: Uint8Array): void {
+    const off = this.rangeOffset(address, data.length, 'write');
+    this.bytes.set(data, off);
+  }
+
+  /** Bytes allocated (regions, rounded to at least 1 byte each) and bytes still free. */
+  usage(): { readonly used: number; readonly free: number; readonly largestFree: number; readonly regions: number } {
+    let free = 0;
+    let largestFree = 0;
+    for (const b of this.free) {
+      free += b.size;
+      if (b.size > largestFree) largestFree = b.size;
+    }
+    return { used: this.size - GUARD_SIZE - free, free, largestFree, regions: this.live.length };
+  }
+
+  private rangeOffset(address: bigint | number, size: number, what: string): number {
+    const off = this.offsetOf(address);
+    if (off < 0 || !Number.isInteger(size) || size < 0 || off + size > this.size) {
+      throw new VmError('VM_FAULT', `host ${what} of ${size} bytes at 0x${address.toString(16)} is outside VM memory`, -1);
+    }
+    return off;
   }
 
   private insertLive(region: Region, _span: number): void {

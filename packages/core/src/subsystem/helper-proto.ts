@@ -62,4 +62,9 @@ export interface HelperProto {
   readonly args: readonly ArgKind[];
   /** Only programs with a GPL-compatible license may call it. */
   readonly gplOnly?: boolean;
+  /**
+   * Largest value the checker accepts for this helper's size arguments (`const_stack_size`,
+   * `const_size`, `const_size_or_zero`), inclusive. The seed's `bpf_memcmp` (size < 64) sets 63.
+   */
+  readonly maxSize?: number;
 }

@@ -7,3 +7,4 @@ export * from './subsystem.js';
 export * from './context-access.js';
 export * from './helper-proto.js';
 export * from './helper-args.js';
+export * from './struct-layout.js';

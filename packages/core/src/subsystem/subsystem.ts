@@ -10,6 +10,7 @@ import type { AccessDir, ContextAccess, ContextDescriptor } from './context-acce
 import { lookupContextAccess } from './context-access.js';
 import type { HelperArgs } from './helper-args.js';
 import type { HelperProto } from './helper-proto.js';
+import type { StructLayout } from './struct-layout.js';
 
 /** What a helper implementation can reach during a call. Built once per compiled program. */
 export interface HelperEnv {
@@ -37,6 +38,11 @@ export interface HelperDef {
   readonly aliases?: readonly string[];
   readonly proto: HelperProto;
   readonly impl: HelperImpl;
+  /**
+   * uBPF's "unwind" extension (the conformance suite's helper 5): when this helper returns 0
+   * the program ends at once with r0 = 0. Engines honour it; ordinary helpers leave it unset.
+   */
+  readonly unwindOnZero?: boolean;
 }
 
 /** The allowed range of r0 at exit, when a subsystem restricts it. */
@@ -55,6 +61,14 @@ export interface Subsystem {
   readonly sectionPrefixes?: readonly string[];
   /** Permitted range of r0 at exit (RFC-dialect programs); unrestricted when absent. */
   readonly returnRange?: ReturnRange;
+  /** C struct layouts (context, host structs) that CO-RE relocations in ELF objects resolve against. */
+  readonly structs?: readonly StructLayout[];
+  /**
+   * Registers besides r1 (the context pointer) that hold a number on entry, e.g. `[2]` when r2
+   * carries the context's length (the conformance subsystem: uBPF's calling convention). The
+   * checker treats them as unknown scalars; every other register is unreadable until written.
+   */
+  readonly entryScalars?: readonly number[];
   /** Context access check (the seed's get_context_access). */
   getContextAccess(off: number, size: number, dir: AccessDir): ContextAccess | undefined;
   /** Helper by id or name (the seed's get_func_proto; seed images call by name). */
@@ -72,6 +86,8 @@ export class SimpleSubsystem implements Subsystem {
   readonly context: ContextDescriptor;
   readonly sectionPrefixes?: readonly string[];
   readonly returnRange?: ReturnRange;
+  readonly structs?: readonly StructLayout[];
+  readonly entryScalars?: readonly number[];
   private readonly byId = new Map<number, HelperDef>();
   private readonly byName = new Map<string, HelperDef>();
   private readonly list: HelperDef[] = [];
@@ -82,11 +98,15 @@ export class SimpleSubsystem implements Subsystem {
     helpers?: readonly HelperDef[];
     sectionPrefixes?: readonly string[];
     returnRange?: ReturnRange;
+    structs?: readonly StructLayout[];
+    entryScalars?: readonly number[];
   }) {
     this.name = options.name;
     this.context = options.context;
     if (options.sectionPrefixes) this.sectionPrefixes = options.sectionPrefixes;
     if (options.returnRange) this.returnRange = options.returnRange;
+    if (options.entryScalars) this.entryScalars = options.entryScalars;
+    if (options.structs) this.structs = options.structs;
     for (const h of options.helpers ?? []) this.addHelper(h);
   }
 

@@ -1,5 +1,9 @@
 /**
- * Test harnesses for subsystem and engine authors.
+ * Test harnesses for subsystem and engine authors: accept/reject tables for the checker, one case
+ * table across every engine, and the bpf_conformance file format.
  * @packageDocumentation
  */
-export {};
+export * from './test-api.js';
+export * from './checker-cases.js';
+export * from './engine-cases.js';
+export * from './conformance.js';

@@ -1,0 +1,210 @@
+/**
+ * From a lowered program to a runnable native function: lays out the runtime words, registers
+ * the helper trampoline, generates code, maps it W^X and wraps the entry point in a
+ * {@link X86Runnable}. The engine (`engine.ts`) calls it with a VerifiedProgram's fields; tests
+ * call it directly. Deciding whether a program is safe is the checker's job, not this module's.
+ */
+import { EbpfError, STACK_SIZE, type BpfMap, type HelperDef, type LoweredProgram, type Runnable, type Vm } from '@ebpf/core';
+import { generate, localCallTargets, type ArrayMapLayout, type CodegenEnv, type NativeCode } from './codegen.js';
+import { HelperBridge } from './helper-bridge.js';
+import { HelperTrampoline, nativeEntry, type NativeEntry, type NativeEntry32 } from './native/call.js';
+import { ExecutableImage, NativeData, bufferAddress } from './native/memory.js';
+
+/** The engine name. */
+export const ENGINE_NAME = 'jit-x86_64';
+
+/** What {@link compileNative} compiles: a VerifiedProgram's fields (or a test's). */
+export interface NativeProgram {
+  /** The resolved lowered program. */
+  readonly lowered: LoweredProgram;
+  /** First slot of each function, main (0) first; default: the local call targets. */
+  readonly funcStarts?: readonly number[];
+  /** Helpers the program may call, by id. */
+  readonly helpers: ReadonlyMap<number, HelperDef>;
+  /** The program's maps (what helpers see). */
+  readonly maps: readonly BpfMap[];
+  /** Name for helpers and messages. */
+  readonly name: string;
+}
+
+/** Options of {@link compileNative}. */
+export interface NativeOptions {
+  /** Blind every immediate with a per-instruction random key. */
+  readonly blindConstants?: boolean;
+  /** Inline `bpf_map_lookup_elem` on array maps (default true). */
+  readonly inlineLookups?: boolean;
+}
+
+/** A compiled program: native code plus what it needs at run time. */
+export class X86Runnable implements Runnable {
+  readonly engine = ENGINE_NAME;
+  /** The machine code (a copy; the live copy is read-execute). */
+  readonly code: Uint8Array;
+  /** Code offset of each eBPF slot (-1 for the second slot of `lddw`). */
+  readonly slotStart: Int32Array;
+  /** Code offset of the shared early-return path. */
+  readonly abortOffset: number;
+  /** Jump-sizing passes code generation took. */
+  readonly passes: number;
+  /** Native address of the entry point. */
+  readonly address: bigint;
+  private readonly entry: NativeEntry;
+  private readonly entry32: NativeEntry32;
+  private disposed = false;
+
+  /** @internal */
+  constructor(
+    private readonly image: ExecutableImage,
+    private readonly data: NativeData,
+    private readonly trampoline: HelperTrampoline,
+    private readonly bridge: HelperBridge,
+    generated: NativeCode,
+    private readonly name: string,
+  ) {
+    this.code = generated.code;
+    this.slotStart = generated.slotStart;
+    this.abortOffset = generated.abort;
+    this.passes = generated.passes;
+    this.address = image.address;
+    const e = nativeEntry(image.address);
+    this.entry = e.run;
+    this.entry32 = e.run32;
+  }
+
+  run(r1: bigint | number = 0n, r2: bigint | number = 0n): bigint {
+    this.live();
+    const r = this.entry(arg(r1), arg(r2));
+    const err = this.bridge.takeError();
+    if (err) throw err;
+    return typeof r === 'bigint' ? r : BigInt(r);
+  }
+
+  runLow32(r1: number, r2: number): number {
+    this.live();
+    const r = this.entry32(r1, r2);
+    const err = this.bridge.takeError();
+    if (err) throw err;
+    return r;
+  }
+
+  /** Unmaps the code and releases the helper trampoline. Idempotent. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.image.dispose();
+    this.data.dispose();
+    this.trampoline.dispose();
+  }
+
+  /** True once {@link dispose} ran. */
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  private live(): void {
+    if (this.disposed) throw new EbpfError('RUNTIME', `jit-x86_64: program ${this.name} was disposed`);
+  }
+}
+
+/** An argument for the FFI: Numbers cross faster than BigInts, so small BigInts become Numbers. */
+function arg(v: bigint | number): bigint | number {
+  if (typeof v === 'number') return v;
+  return v >= 0n && v <= 0x1fffffffffffffn ? Number(v) : BigInt.asUintN(64, v);
+}
+
+/** Bytes of runtime words: the abort anchor at 0. */
+const DATA_SIZE = 64;
+
+/**
+ * Compiles a lowered program to native code for `vm`.
+ * @throws {@link NotSupportedError} when native code cannot run here or the program uses an
+ * instruction this JIT does not compile; {@link EbpfError} (`ENCODE`) for malformed instructions.
+ */
+export function compileNative(program: NativeProgram, vm: Vm, options: NativeOptions = {}): X86Runnable {
+  const native = bufferAddress(vm.mem.memory.buffer);
+  const delta = native - vm.mem.base;
+  const bridge = new HelperBridge(vm, program.helpers, { vm, maps: program.maps, program: program.name });
+  const trampoline = new HelperTrampoline(bridge.handle);
+  let data: NativeData | undefined;
+  let image: ExecutableImage | undefined;
+  try {
+    const blindKeys = options.blindConstants ? randomKeys(program.lowered.length) : undefined;
+    const lookup = options.inlineLookups === false ? undefined : lookupFastPath(program, vm);
+    const funcStarts = program.funcStarts ?? localCallTargets(program.lowered);
+    checkStackDepth(vm, funcStarts.length);
+    data = NativeData.create(DATA_SIZE);
+    const gen = generate(
+      program.lowered,
+      {
+        delta,
+        stackTop: vm.stackTop,
+        argsNative: native + BigInt(vm.argsRegion.offset),
+        trampoline: trampoline.address,
+        anchorNative: data.address,
+        ...(lookup ? { lookupFastPath: lookup } : {}),
+        ...(blindKeys ? { blindKeys } : {}),
+      },
+      funcStarts,
+    );
+    image = ExecutableImage.create(gen.code);
+    return new X86Runnable(image, data, trampoline, bridge, gen, program.name);
+  } catch (e) {
+    image?.dispose();
+    data?.dispose();
+    trampoline.dispose();
+    throw e;
+  }
+}
+
+function checkStackDepth(vm: Vm, funcs: number): void {
+  if (funcs > 1 && vm.stack.size < 2 * STACK_SIZE) {
+    throw new EbpfError('RUNTIME', `jit-x86_64: the VM stack holds ${vm.stack.size / STACK_SIZE} frame(s); bpf-to-bpf calls need more`);
+  }
+}
+
+function randomKeys(n: number): Int32Array {
+  const keys = new Int32Array(Math.max(n, 1));
+  globalThis.crypto.getRandomValues(keys);
+  return keys;
+}
+
+/**
+ * The array maps whose lookups can be inlined: only when `bpf_map_lookup_elem` is the helper
+ * named so, and only for maps whose own lookup agrees with `values + key * stride` (probed on the
+ * first, last and one-past-last keys), so the fast path can never disagree with the map.
+ */
+function lookupFastPath(program: NativeProgram, vm: Vm): CodegenEnv['lookupFastPath'] {
+  let helperId: number | undefined;
+  for (const [id, def] of program.helpers) if (def.name === 'bpf_map_lookup_elem') helperId = id;
+  if (helperId === undefined) return undefined;
+  const maps: ArrayMapLayout[] = [];
+  for (const m of program.maps) {
+    const layout = arrayLayout(m, vm);
+    if (layout) maps.push(layout);
+    if (maps.length === 4) break;
+  }
+  return maps.length > 0 ? { helperId, maps } : undefined;
+}
+
+function arrayLayout(m: BpfMap, vm: Vm): ArrayMapLayout | undefined {
+  const values = m.values;
+  const n = m.spec.maxEntries;
+  if (m.spec.type !== 'array' || m.spec.keySize !== 4 || !values || n < 1 || n > 0x7fffffff) return undefined;
+  const stride = values.elemSize ?? 0;
+  if (stride <= 0 || stride > 0x7fffffff) return undefined;
+  const at = vm.argsRegion.offset;
+  const view = vm.mem.view;
+  const saved = view.getUint32(at, true);
+  try {
+    const probe = (key: number): bigint => {
+      view.setUint32(at, key, true);
+      return m.lookupAddress(at);
+    };
+    if (probe(0) !== values.address) return undefined;
+    if (probe(n - 1) !== values.address + BigInt((n - 1) * stride)) return undefined;
+    if (n < 0xffffffff && probe(n) !== 0n) return undefined;
+  } finally {
+    view.setUint32(at, saved, true);
+  }
+  return { address: m.address, values: values.address, maxEntries: n, stride };
+}

@@ -1,0 +1,62 @@
+/**
+ * Crossing the native boundary through koffi (with `memory.ts`, the only FFI user): calling
+ * generated code through a function pointer, and the helper trampoline native code calls back
+ * into JS with. What a helper call means (argument block, error recording) is the engine's.
+ */
+import { ffi, type Koffi } from './memory.js';
+
+/** Calls generated code: r1, r2 in, r0 out (Number when exact, else BigInt). */
+export type NativeEntry = (r1: number | bigint, r2: number | bigint) => number | bigint;
+/** Calls generated code and keeps only the low 32 bits of r0. */
+export type NativeEntry32 = (r1: number | bigint, r2: number | bigint) => number;
+
+/**
+ * The helper trampoline's JS side: receives the helper id (a Number, or a BigInt for huge
+ * `callx` values) and the calling slot; returns 0, or non-zero when the helper failed.
+ */
+export type TrampolineHandler = (id: number | bigint, slot: number) => number;
+
+type TypeObject = ReturnType<Koffi['proto']>;
+let types: { entry: TypeObject; entry32: TypeObject; helper: TypeObject } | undefined;
+
+function protos(): { entry: TypeObject; entry32: TypeObject; helper: TypeObject } {
+  if (!types) {
+    const k = ffi();
+    types = {
+      entry: k.proto('uint64_t ebpf_jit_entry(uint64_t r1, uint64_t r2)'),
+      entry32: k.proto('uint32_t ebpf_jit_entry32(uint64_t r1, uint64_t r2)'),
+      helper: k.pointer(k.proto('int32_t ebpf_jit_helper(uint64_t id, int32_t slot)')),
+    };
+  }
+  return types;
+}
+
+/** JS functions that call the System V function `uint64_t f(uint64_t, uint64_t)` at `address`. */
+export function nativeEntry(address: bigint): { run: NativeEntry; run32: NativeEntry32 } {
+  const k = ffi();
+  const t = protos();
+  return {
+    run: k.decode(address, t.entry) as NativeEntry,
+    run32: k.decode(address, t.entry32) as NativeEntry32,
+  };
+}
+
+/** A registered FFI callback: a native function pointer that runs a JS handler. */
+export class HelperTrampoline {
+  /** Native address of `int32_t f(uint64_t id, int32_t slot)`. */
+  readonly address: bigint;
+  private handle: bigint | undefined;
+
+  constructor(handler: TrampolineHandler) {
+    const k = ffi();
+    this.handle = k.register(handler, protos().helper);
+    this.address = this.handle;
+  }
+
+  /** Releases the callback slot (koffi has 8192). Idempotent. */
+  dispose(): void {
+    if (this.handle === undefined) return;
+    ffi().unregister(this.handle);
+    this.handle = undefined;
+  }
+}
