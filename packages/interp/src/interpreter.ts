@@ -79,6 +79,9 @@ export class Interpreter {
   /** Saved r6..r9 (8 ints) and the return slot, per call frame. */
   private readonly frames: Int32Array;
   private readonly maxDepth: number;
+  /** r10 on entry (the top of frame 0), as halves. */
+  private readonly fpLo: number;
+  private readonly fpHi: number;
   private readonly M8: Uint8Array;
   private readonly M32: Int32Array;
   private readonly DV: DataView;
@@ -104,6 +107,9 @@ export class Interpreter {
     this.env = { vm, maps: options.maps ?? [], program: options.name ?? 'prog' };
     this.maxDepth = Math.min(vm.maxCallFrames, Math.max(1, Math.floor(vm.stack.size / STACK_SIZE))) || MAX_CALL_FRAMES;
     this.frames = new Int32Array(this.maxDepth * 9);
+    const fp0 = vm.mem.baseNumber + vm.stackTopOffset;
+    this.fpLo = fp0 % TWO32 | 0;
+    this.fpHi = Math.floor(fp0 / TWO32) | 0;
     this.M8 = vm.mem.bytes;
     this.M32 = new Int32Array(vm.mem.memory.buffer);
     this.DV = vm.mem.view;
@@ -170,11 +176,11 @@ export class Interpreter {
     const stackRegion = this.vm.stack;
 
     // r0, r3..r9 = 0; r10 = top of frame 0.
-    R[0] = 0; R[1] = 0;
-    R.fill(0, 6, 20);
+    R[0] = 0; R[1] = 0; R[6] = 0; R[7] = 0; R[8] = 0; R[9] = 0; R[10] = 0; R[11] = 0;
+    R[12] = 0; R[13] = 0; R[14] = 0; R[15] = 0; R[16] = 0; R[17] = 0; R[18] = 0; R[19] = 0;
     const fp0 = base + stackTop;
-    R[20] = fp0 % TWO32 | 0;
-    R[21] = Math.floor(fp0 / TWO32) | 0;
+    R[20] = this.fpLo;
+    R[21] = this.fpHi;
 
     // Windows of memory known to be accessible: the stack (frame, in oracle mode), and the last
     // region read and written.

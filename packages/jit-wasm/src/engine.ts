@@ -143,11 +143,12 @@ export function compileLowered(vm: Vm, p: LoweredProgram, input: LoweredCompileI
       }
     },
     runLow32(r1: number, r2: number): number {
+      if (disposed) throw new EbpfError('RUNTIME', 'jit-wasm: program was disposed');
       try {
         return run32(r1, r2);
       } catch (e) {
         if (e instanceof RunExit) return Number(e.r0 & 0xffffffffn);
-        throw runError(disposed ? new EbpfError('RUNTIME', 'jit-wasm: program was disposed') : e);
+        throw runError(e);
       }
     },
     dispose(): void {

@@ -4,7 +4,7 @@
  * extension, local-call frames, both entry points, and a VM memory with a non-zero base.
  */
 import { describe, expect, it } from 'vitest';
-import { EbpfError, lower, parseAsm, Vm, VmError, type HelperDef, type HelperImpl } from '@ebpf/core';
+import { EbpfError, lower, parseAsm, tailCallHelper, Vm, VmError, type HelperDef, type HelperImpl } from '@ebpf/core';
 import { compileLowered } from '../src/engine.js';
 
 function helper(id: number, impl: HelperImpl, extra: Partial<HelperDef> = {}): [number, HelperDef] {
@@ -97,6 +97,38 @@ describe('helpers', () => {
     expect(r.run(3n)).toBe(33n);
     expect(() => r.run(4n)).toThrow(/callx to 0x4/);
     expect(() => r.run(3n + (1n << 32n))).toThrow(VmError);
+  });
+});
+
+describe('tail calls', () => {
+  function setup() {
+    const vm = new Vm({ size: 1 << 20 });
+    const progs = vm.createMap({ name: 'progs', type: 'prog_array', keySize: 4, valueSize: 4, maxEntries: 4, flags: 0 }) as unknown as { set(i: number, id: number): void; address: bigint };
+    // The target: r0 = *(u32 *)r1 + 100.
+    const target = compile(vm, 'ldxw %r0, [%r1]\nadd %r0, 100\nexit');
+    progs.set(1, vm.registerProgram({ name: 'target', run: (r1) => target.run(r1) }));
+    const ctx = vm.mem.alloc(8, { kind: 'context', name: 'ctx' });
+    vm.mem.view.setUint32(ctx.offset, 5, true);
+    const tail = [12, tailCallHelper] as [number, HelperDef];
+    const caller = (asm: string) => compile(vm, asm.replace('MAP', `0x${progs.address.toString(16)}`), [tail]);
+    return { vm, ctx, caller };
+  }
+
+  it('a taken tail call ends the run with the target\'s r0; a miss continues with the errno', () => {
+    const { ctx, caller } = setup();
+    const asm = 'mov %r6, %r2\nlddw %r2, MAP\nmov %r3, %r6\ncall 12\nadd %r0, 1000\nexit';
+    const p = caller(asm);
+    expect(p.run(ctx.address, 1n)).toBe(105n); // slot 1: taken
+    expect(p.run(ctx.address, 0n)).toBe(BigInt.asUintN(64, 1000n - 2n)); // slot 0 empty: -ENOENT + 1000
+    expect(p.run(ctx.address, 9n)).toBe(BigInt.asUintN(64, 1000n - 7n)); // out of range: -E2BIG + 1000
+    expect(p.runLow32(Number(ctx.address), 1)).toBe(105);
+  });
+
+  it('a tail call taken inside a subprogram ends the whole run', () => {
+    const { ctx, caller } = setup();
+    const p = caller('call local f\nadd %r0, 1000\nexit\nf:\nlddw %r2, MAP\nmov %r3, 1\ncall 12\nmov %r0, 3\nexit');
+    expect(p.run(ctx.address)).toBe(105n);
+    expect(p.runLow32(Number(ctx.address), 0)).toBe(105);
   });
 });
 

@@ -35,6 +35,22 @@ export interface NativeOptions {
   readonly inlineLookups?: boolean;
 }
 
+/** What a runnable owns natively; freed by dispose, or by the GC if it was forgotten. */
+interface NativeResources {
+  readonly image: ExecutableImage;
+  readonly data: NativeData;
+  readonly trampoline: HelperTrampoline;
+}
+
+function freeResources(r: NativeResources): void {
+  r.image.dispose();
+  r.data.dispose();
+  r.trampoline.dispose();
+}
+
+/** Unmaps the code of runnables collected without dispose (callback slots are limited too). */
+const leaked = new FinalizationRegistry<NativeResources>(freeResources);
+
 /** A compiled program: native code plus what it needs at run time. */
 export class X86Runnable implements Runnable {
   readonly engine = ENGINE_NAME;
@@ -52,7 +68,7 @@ export class X86Runnable implements Runnable {
   private readonly entry32: NativeEntry32;
   private disposed = false;
 
-  /** @internal */
+  /** @internal Made by {@link compileNative}. */
   constructor(
     private readonly image: ExecutableImage,
     private readonly data: NativeData,
@@ -66,11 +82,17 @@ export class X86Runnable implements Runnable {
     this.abortOffset = generated.abort;
     this.passes = generated.passes;
     this.address = image.address;
+    leaked.register(this, { image, data, trampoline }, this);
     const e = nativeEntry(image.address);
     this.entry = e.run;
     this.entry32 = e.run32;
   }
 
+  /**
+   * Runs the native code once with r1, r2; returns r0 (unsigned 64-bit).
+   * @throws {@link VmError} (`HELPER`) when a helper threw, `VM_FAULT` for a call to a helper the
+   * program may not call; {@link EbpfError} (`RUNTIME`) after {@link dispose}.
+   */
   run(r1: bigint | number = 0n, r2: bigint | number = 0n): bigint {
     this.live();
     const r = this.entry(arg(r1), arg(r2));
@@ -79,6 +101,7 @@ export class X86Runnable implements Runnable {
     return typeof r === 'bigint' ? r : BigInt(r);
   }
 
+  /** Like {@link run} with Number arguments; returns the low 32 bits of r0. Same errors. */
   runLow32(r1: number, r2: number): number {
     this.live();
     const r = this.entry32(r1, r2);
@@ -91,9 +114,8 @@ export class X86Runnable implements Runnable {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.image.dispose();
-    this.data.dispose();
-    this.trampoline.dispose();
+    leaked.unregister(this);
+    freeResources({ image: this.image, data: this.data, trampoline: this.trampoline });
   }
 
   /** True once {@link dispose} ran. */
@@ -131,7 +153,7 @@ export function compileNative(program: NativeProgram, vm: Vm, options: NativeOpt
     const blindKeys = options.blindConstants ? randomKeys(program.lowered.length) : undefined;
     const lookup = options.inlineLookups === false ? undefined : lookupFastPath(program, vm);
     const funcStarts = program.funcStarts ?? localCallTargets(program.lowered);
-    checkStackDepth(vm, funcStarts.length);
+    checkCallDepth(program.lowered, funcStarts, vm);
     data = NativeData.create(DATA_SIZE);
     const gen = generate(
       program.lowered,
@@ -156,9 +178,40 @@ export function compileNative(program: NativeProgram, vm: Vm, options: NativeOpt
   }
 }
 
-function checkStackDepth(vm: Vm, funcs: number): void {
-  if (funcs > 1 && vm.stack.size < 2 * STACK_SIZE) {
-    throw new EbpfError('RUNTIME', `jit-x86_64: the VM stack holds ${vm.stack.size / STACK_SIZE} frame(s); bpf-to-bpf calls need more`);
+/**
+ * Native code does not bounds-check frames: the deepest chain of bpf-to-bpf calls must fit the
+ * VM's stack region, or compiling fails here (never a stray write at run time).
+ * @throws {@link EbpfError} (`RUNTIME`) for recursion or a chain deeper than the VM's frames.
+ */
+function checkCallDepth(p: LoweredProgram, funcStarts: readonly number[], vm: Vm): void {
+  const starts = [...funcStarts].sort((a, b) => a - b);
+  const funcAt = (slot: number): number => {
+    let f = 0;
+    while (f + 1 < starts.length && starts[f + 1]! <= slot) f++;
+    return f;
+  };
+  const callees: Array<Set<number>> = starts.map(() => new Set());
+  for (let pc = 0; pc < p.length; pc++) {
+    if (p.code[pc] === 0x85 && p.src[pc] === 1) callees[funcAt(pc)]!.add(funcAt(pc + p.imm[pc]! + 1));
+    if (p.code[pc] === 0x18) pc++;
+  }
+  const frames = Math.floor(vm.stack.size / STACK_SIZE);
+  const depth = new Map<number, number>();
+  const onPath = new Set<number>();
+  const visit = (f: number): number => {
+    const known = depth.get(f);
+    if (known !== undefined) return known;
+    if (onPath.has(f)) throw new EbpfError('RUNTIME', `jit-x86_64: function at slot ${starts[f]} calls itself (recursion is not allowed)`);
+    onPath.add(f);
+    let d = 1;
+    for (const g of callees[f]!) d = Math.max(d, 1 + visit(g));
+    onPath.delete(f);
+    depth.set(f, d);
+    return d;
+  };
+  const need = visit(0);
+  if (need > frames) {
+    throw new EbpfError('RUNTIME', `jit-x86_64: bpf-to-bpf calls nest ${need} frames deep; the VM stack holds ${frames} (raise maxCallFrames)`);
   }
 }
 

@@ -6,7 +6,7 @@
  * map; dispose unmaps the code.
  */
 import { readFileSync } from 'node:fs';
-import { insn, lower, mapLookupElemHelper, tailCallHelper, VmError, type HelperDef, type Insn, type ProgArrayMap } from '@ebpf/core';
+import { insn, lower, mapLookupElemHelper, tailCallHelper, Vm, VmError, type HelperDef, type Insn, type ProgArrayMap } from '@ebpf/core';
 import { describe, expect, it } from 'vitest';
 import { compileNative } from '../src/compile.js';
 import { nativeUnavailable } from '../src/native/memory.js';
@@ -89,6 +89,17 @@ describe.skipIf(nativeUnavailable() !== undefined)('helper calls from native cod
     const { interp, native } = d.run(prog);
     expect(native).toEqual(interp);
     expect(native.result).toBe('0x' + (1000 + 1 + 6 + 9).toString(16));
+  });
+
+  it('refuses call chains deeper than the VM stack, and recursion, at compile time', () => {
+    const deep = lower([callLocal(1), exit, callLocal(1), exit, mov(0, 4), exit]); // 3 frames
+    const small = new Vm({ size: 1 << 20, maxCallFrames: 2 });
+    expect(() => compileNative({ lowered: deep, helpers: new Map(), maps: [], name: 'deep' }, small)).toThrow(/nest 3 frames deep; the VM stack holds 2/);
+    const ok = compileNative({ lowered: deep, helpers: new Map(), maps: [], name: 'deep' }, d.vm);
+    expect(ok.run()).toBe(4n);
+    ok.dispose();
+    const rec = lower([callLocal(1), exit, callLocal(-1), exit]);
+    expect(() => compileNative({ lowered: rec, helpers: new Map(), maps: [], name: 'rec' }, d.vm)).toThrow(/recursion/);
   });
 
   it('callx and the unwind extension, as the conformance suite defines them', () => {

@@ -24,6 +24,7 @@ export {
 export { traceHelpers, formatPrintk, currentTask, HelperId, type TraceSink, type TaskInfo, type TraceHelperOptions } from './helpers.js';
 export { TraceEvent, type EventOptions, type EventStats, type FieldDecl, type FieldAssign, type EventProgram, type EventHost } from './events/event.js';
 export { Tracepoint, type TracepointOptions } from './events/tracepoint.js';
+export { registerEsmProbes, esmExportSlot, esmProbeModules, type EsmProbeTarget } from './events/esm-hooks.js';
 export { DynamicProbe, propertySlot, type FunctionSlot, type ProbeOptions } from './events/dynamic-probe.js';
 export { TraceBuffer, DEFAULT_BUFFER_ENTRIES, type TraceEntry, type EntryKind } from './events/buffer.js';
 export { tracePipe, formatEntry, type PipeOptions } from './events/pipe.js';

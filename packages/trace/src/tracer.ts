@@ -17,6 +17,7 @@ import { StructRegistry, type StructLayout } from './host-structs.js';
 import { TraceSubsystem } from './subsystem.js';
 import { matchGlob, parseGlob } from './filter/glob.js';
 import type { ControlServer } from './control/server.js';
+import { esmExportSlot } from './events/esm-hooks.js';
 
 /** What the tracer needs of a loaded program (a Runtime's `LoadedProgram` fits). */
 export interface LoadedProgramLike {
@@ -214,6 +215,15 @@ export class Tracer {
     }
     this.eventsByName.set(p.fullName, p);
     return p;
+  }
+
+  /**
+   * Probes export `name` of an ES module named in {@link registerEsmProbes} at start-up (by URL,
+   * URL suffix, or the specifier the application imported it with). Event default: `probe:<file>#<name>`.
+   * @throws {@link EbpfError} (`USAGE`) when the module or export was not made probe-able.
+   */
+  probeEsm(module: string, name: string, options: ProbeOptions = {}): DynamicProbe {
+    return this.probeSlot(esmExportSlot(module, name), options);
   }
 
   private checkFree(name: string): void {

@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { register as asm } from './asm.js';
 import { register as disasm } from './disasm.js';
+import { register as checkCmd } from './check.js';
 import { register as run } from './run.js';
 import { register as bench } from './bench.js';
 import { register as conformance } from './conformance.js';
@@ -18,4 +19,4 @@ import { register as demo } from './demo.js';
 export type RegisterCommand = (program: Command) => void;
 
 /** Every command, in help order. */
-export const commands: RegisterCommand[] = [disasm, asm, run, bench, conformance, conformancePlugin, trace, prog, map, demo];
+export const commands: RegisterCommand[] = [checkCmd, disasm, asm, run, bench, conformance, conformancePlugin, trace, prog, map, demo];
