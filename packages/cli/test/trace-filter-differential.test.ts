@@ -1,13 +1,15 @@
 /**
  * The trace subsystem's filter strings, evaluated both ways on a generated table of events x
  * filters: the predicate walker over the recorded entry, and the BPF the compiler makes from the
- * same string, run on the arguments by the interpreter. (Lives with the CLI because the CLI
+ * same string, run on the arguments by the interpreter (unverified, and through the Runtime, so
+ * the checker must accept every compiled filter). (Lives with the CLI because the CLI
  * package depends on every engine; @ebpf/trace itself depends on core only.)
  */
 import { describe, expect, it } from 'vitest';
 import { lower, Vm, type ProgramSpec, type Runnable } from '@ebpf/core';
 import { Interpreter } from '@ebpf/interp';
 import { compileFilter, defineStruct, Tracer, type LoadedProgramLike, type ProgramLoader, type Tracepoint } from '@ebpf/trace';
+import { traceSetup } from '../src/commands/trace.js';
 
 /** A loader that runs programs unverified in the interpreter (the checker is tested elsewhere). */
 function interpLoader(vm: Vm): ProgramLoader {
@@ -26,9 +28,9 @@ function interpLoader(vm: Vm): ProgramLoader {
   };
 }
 
-function setup() {
-  const vm = new Vm({ size: 8 << 20 });
-  const tracer = new Tracer({ runtime: interpLoader(vm), bufferEntries: 100_000, task: { pid: 77, uid: 0, gid: 0, comm: 'node' } });
+async function setup(kind: 'unverified' | 'checked' = 'unverified') {
+  const runtime = kind === 'unverified' ? interpLoader(new Vm({ size: 8 << 20 })) : (await traceSetup('interp')).runtime;
+  const tracer = new Tracer({ runtime, bufferEntries: 100_000, task: { pid: 77, uid: 0, gid: 0, comm: 'node' } });
   tracer.structs.add(defineStruct('pkt', [
     { name: 'proto', type: 'u8' },
     { name: 'delta', type: 's16' },
@@ -113,8 +115,8 @@ function recordedIdx(tracer: Tracer, tp: Tracepoint, events: unknown[][]): numbe
 }
 
 describe('filter strings: predicate walker and compiled BPF agree', () => {
-  it('on a generated table of events x filters', () => {
-    const { tracer, tp } = setup();
+  it.each(['unverified', 'checked'] as const)('on a generated table of events x filters (%s)', async (kind) => {
+    const { tracer, tp } = await setup(kind);
     const events = Array.from({ length: 60 }, (_, i) => genEvent(i));
     let kept = 0;
     let total = 0;
@@ -133,8 +135,8 @@ describe('filter strings: predicate walker and compiled BPF agree', () => {
     expect(kept / total).toBeLessThan(0.85);
   });
 
-  it('compiles arguments-only filters without reading the entry, and entry fields with it', () => {
-    const { tp } = setup();
+  it('compiles arguments-only filters without reading the entry, and entry fields with it', async () => {
+    const { tp } = await setup();
     const target = { layout: tp.layout, argOffsets: tp.argOffsets, eventId: tp.id };
     expect(compileFilter('pname == eth5 && len > 100', target).needsEntry).toBe(false);
     expect(compileFilter('tag == "x"', target).needsEntry).toBe(true);

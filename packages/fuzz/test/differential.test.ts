@@ -22,7 +22,7 @@ const dispatchEngine: Engine = {
 };
 
 const { engines, skipped } = differentialEngines();
-const verify = (spec: ProgramSpec, subsystem: Parameters<typeof check>[1]): VerifiedProgram => check(spec, subsystem, []);
+const verify = (spec: ProgramSpec, subsystem: Parameters<typeof check>[1], maps: Parameters<typeof check>[2]): VerifiedProgram => check(spec, subsystem, maps);
 
 describe('differential round', () => {
   it('runs on every engine this host has', () => {

@@ -17,8 +17,23 @@ import {
 import { CONFORMANCE_HELPERS, conformanceProgram, conformanceSubsystem, type ConformanceTest } from '@ebpf/core/testing';
 import { Interpreter } from './interpreter.js';
 
-/** The stage at which a conformance run stopped. */
-export type ConformanceStage = 'assemble' | 'decode' | 'check' | 'compile' | 'run';
+/**
+ * The stage at which a conformance run stopped. `validate` is the unverified path's load-time
+ * check (what uBPF's loader refuses: invalid instructions, bad jump targets).
+ */
+export type ConformanceStage = 'assemble' | 'decode' | 'validate' | 'check' | 'compile' | 'run';
+
+/** Stages that happen while loading (before the program runs). */
+const LOAD_STAGES: ReadonlySet<ConformanceStage> = new Set(['assemble', 'decode', 'validate', 'check', 'compile']);
+
+/**
+ * Where an `-- error` test expects its program to fail, from the error text the reference
+ * plugin prints: `Failed to load code: ...` (or a compile failure) is a load-time refusal;
+ * anything else (`uBPF error: out of bounds ...`) is a failure while running.
+ */
+export function expectedFailureStage(error: string): 'load' | 'run' {
+  return /fail(ed)? to (load|compile)|invalid|unknown opcode|out of bounds jump|jump out of bounds|incomplete lddw|infinite loop/i.test(error) ? 'load' : 'run';
+}
 
 /** A failure of one stage, with the stage named. */
 export class ConformanceStageError extends EbpfError {
@@ -61,6 +76,8 @@ export function runConformanceProgram(bytes: Uint8Array, memory: Uint8Array, opt
   const r2 = BigInt(memory.length);
   if (options.engine === undefined) {
     const it = new Interpreter(vm, lower(insns), { helpers: CONFORMANCE_HELPERS, name: 'conformance', ...(options.budget !== undefined ? { budget: options.budget } : {}) });
+    const invalid = [...it.invalidInstructions()].sort((a, b) => a[0] - b[0])[0];
+    if (invalid) throw new ConformanceStageError('validate', new EbpfError('DECODE', `insn ${invalid[0]}: ${invalid[1]}`));
     return stage('run', () => it.run(r1, r2));
   }
   const engine = options.engine;
@@ -103,8 +120,12 @@ export function runConformanceTest(test: ConformanceTest, options: ConformanceRu
     r0 = runConformanceProgram(bytes, test.memory, options);
   } catch (e) {
     const error = e instanceof ConformanceStageError ? e : new ConformanceStageError('run', e);
-    if (test.error !== undefined) return { name: test.name, pass: true, error, detail: `failed as expected (${error.message})` };
-    return { name: test.name, pass: false, error, detail: error.message };
+    if (test.error === undefined) return { name: test.name, pass: false, error, detail: error.message };
+    const want = expectedFailureStage(test.error);
+    const got = LOAD_STAGES.has(error.stage) ? 'load' : 'run';
+    return want === got
+      ? { name: test.name, pass: true, error, detail: `failed at ${error.stage} as expected (${error.message})` }
+      : { name: test.name, pass: false, error, detail: `failed while ${got === 'load' ? 'loading' : 'running'} (${error.message}), but the test expects a failure while ${want === 'load' ? 'loading' : 'running'}: ${test.error}` };
   }
   if (test.error !== undefined) return { name: test.name, pass: false, r0, detail: `returned 0x${r0.toString(16)} but expected an error: ${test.error}` };
   const pass = r0 === test.result;

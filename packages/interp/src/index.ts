@@ -12,6 +12,7 @@ export { MemoryGuard } from './bounds.js';
 export {
   runConformanceProgram,
   runConformanceTest,
+  expectedFailureStage,
   ConformanceStageError,
   type ConformanceStage,
   type ConformanceChecker,

@@ -225,6 +225,29 @@ describe('memory', () => {
     expect(run([insn({ code: 0x79, dst: 0, src: 1, off: 8 }), exit], vals.address, 0n, { oracle: true })).toBe(0n);
   });
 
+  it('oracle mode: a pointer into one map value cannot reach the next value, nor another map', () => {
+    const mvm = new Vm({ size: 1 << 20 });
+    const a = mvm.createMap({ name: 'a', type: 'array', keySize: 4, valueSize: 8, maxEntries: 2, flags: 0 });
+    const b = mvm.createMap({ name: 'b', type: 'array', keySize: 4, valueSize: 8, maxEntries: 2, flags: 0 });
+    const value0 = a.values!.address;
+    const step = b.values!.address - value0; // from a's value 0 to b's value 0
+    const read = (off: number, oracle: boolean, base = value0) =>
+      new Interpreter(mvm, lower([insn({ code: 0x79, dst: 0, src: 1, off }), exit]), { oracle }).run(base);
+    expect(read(0, true)).toBe(0n);
+    expect(read(8, false)).toBe(0n); // value 1 of the same region
+    expect(() => read(4, true)).toThrow(/crosses from object 0 into object 1 of map region 'map a values'/);
+    // Reaching map b through a's pointer: b's region is fine memory, but not the object pointed to.
+    expect(read(0, false, value0 + step)).toBe(0n);
+    expect(() => new Interpreter(mvm, lower([insn({ code: 0x79, dst: 0, src: 1, off: 4 }), exit]), { oracle: true }).run(value0 + step)).toThrow(/crosses from object 0/);
+  });
+
+  it('oracle mode: a frame cannot reach into its caller\'s frame through r10', () => {
+    // callee reads fp+8: the caller's frame, which non-oracle mode allows.
+    const prog = [insn({ code: 0x85, src: 1, imm: 1 }), exit, insn({ code: 0x79, dst: 0, src: 10, off: -4 }), exit];
+    expect(run(prog)).toBe(run(prog));
+    expect(() => run(prog, 0n, 0n, { oracle: true })).toThrow(/crosses from object/);
+  });
+
   it('atomics: add, fetch forms, xchg, cmpxchg (32 and 64 bits)', () => {
     const st = (v: bigint) => [lddw(1, v), insn({ code: 0x7b, dst: 10, src: 1, off: -8 })];
     const ld = insn({ code: 0x79, dst: 0, src: 10, off: -8 });
@@ -279,7 +302,7 @@ describe('control flow', () => {
   it.each([
     ['falling off the end', [mov64(0, 0)], 1, /fell off the end/],
     ['an unknown opcode', [insn({ code: 0xff }), exit], 0, /unknown opcode 0xff/],
-    ['a jump into the middle of lddw', [insn({ code: 0x05, off: 1 }), lddw(0, 1n), exit], 2, /second slot of lddw/],
+    ['a jump into the middle of lddw', [insn({ code: 0x05, off: 1 }), lddw(0, 1n), exit], 0, /jump into the middle of the lddw at slot 1/],
     ['a write to r10', [mov64(10, 0), exit], 0, /r10 is read-only/],
     ['an invalid register', [insn({ code: 0xbf, dst: 0, src: 11 }), exit], 0, /invalid source register r11/],
     ['a bad byte swap width', [insn({ code: 0xdc, dst: 0, imm: 8 }), exit], 0, /byte swap width 8/],
@@ -290,6 +313,12 @@ describe('control flow', () => {
     expect(err).toBeInstanceOf(VmError);
     expect(err?.insn).toBe(at);
     expect(err?.message).toMatch(message);
+  });
+
+  it('lists invalid instructions for load-time validation; valid programs have none', () => {
+    const it1 = new Interpreter(vm, lower([insn({ code: 0x05, off: 1 }), lddw(0, 1n), insn({ code: 0xff }), insn({ code: 0x15, off: 9 }), exit]));
+    expect([...it1.invalidInstructions().keys()]).toEqual([3, 4, 0]);
+    expect(new Interpreter(vm, lower([lddw(0, 1n), exit])).invalidInstructions().size).toBe(0);
   });
 
   it('jump targets outside the program are refused when reached', () => {

@@ -1,6 +1,6 @@
 /**
  * The interpreter: one `switch` loop over a pre-decoded program, registers as pairs of 32-bit
- * halves in an Int32Array (measured ~10x faster than BigInt registers; see docs/interpreter.md),
+ * halves in an Int32Array (measured about 3x faster than BigInt registers; docs/interpreter.md),
  * every memory access bounds-checked against VM regions, every instruction fetch checked, an
  * instruction budget, bpf-to-bpf calls with their own 512-byte frames, helper calls through the
  * VM's argument block. It trusts nothing: it is also the oracle that checks the checker.
@@ -118,6 +118,15 @@ export class Interpreter {
   /** Number of slots of the program. */
   get length(): number {
     return this.p.length;
+  }
+
+  /**
+   * The program's invalid instructions, by slot (unknown opcodes, bad registers or selectors,
+   * jumps outside the program or into an `lddw`). A run faults only if it reaches one; a loader
+   * that wants uBPF's load-time validation refuses the program when this is not empty.
+   */
+  invalidInstructions(): ReadonlyMap<number, string> {
+    return this.p.errors;
   }
 
   /**
@@ -394,24 +403,38 @@ export class Interpreter {
             if ((R[x]! & k) !== 0 || (R[x + 1]! & (k >> 31)) !== 0) { if (steps > budget) break; pc = JT[pc]!; } else pc++; continue;
           case 0x4d: x = ((w >>> 9) & 31); y = (w >>> 14);
             if ((R[x]! & R[y]!) !== 0 || (R[x + 1]! & R[y + 1]!) !== 0) { if (steps > budget) break; pc = JT[pc]!; } else pc++; continue;
-          case 0x25: case 0x2d: case 0x35: case 0x3d: case 0xa5: case 0xad: case 0xb5: case 0xbd: {
-            // unsigned compares: c = sign of (dst - src)
-            x = ((w >>> 9) & 31);
-            if (w & 0x08) { y = (w >>> 14); lo = R[y]!; hi = R[y + 1]!; } else { lo = IMM[pc]!; hi = lo >> 31; }
-            const c = R[x + 1] !== hi ? ((R[x + 1]! >>> 0) > (hi >>> 0) ? 1 : -1) : R[x] === lo ? 0 : (R[x]! >>> 0) > (lo >>> 0) ? 1 : -1;
-            const o = w & 0xf0;
-            if (o === 0x20 ? c > 0 : o === 0x30 ? c >= 0 : o === 0xa0 ? c < 0 : c <= 0) { if (steps > budget) break; pc = JT[pc]!; } else pc++;
-            continue;
-          }
-          case 0x65: case 0x6d: case 0x75: case 0x7d: case 0xc5: case 0xcd: case 0xd5: case 0xdd: {
-            // signed compares
-            x = ((w >>> 9) & 31);
-            if (w & 0x08) { y = (w >>> 14); lo = R[y]!; hi = R[y + 1]!; } else { lo = IMM[pc]!; hi = lo >> 31; }
-            const c = R[x + 1] !== hi ? (R[x + 1]! > hi ? 1 : -1) : R[x] === lo ? 0 : (R[x]! >>> 0) > (lo >>> 0) ? 1 : -1;
-            const o = w & 0xf0;
-            if (o === 0x60 ? c > 0 : o === 0x70 ? c >= 0 : o === 0xc0 ? c < 0 : c <= 0) { if (steps > budget) break; pc = JT[pc]!; } else pc++;
-            continue;
-          }
+          case 0x25: x = (w >>> 9) & 31; lo = IMM[pc]!; hi = lo >> 31; // jgt
+            if (R[x + 1] !== hi ? (R[x + 1]! >>> 0) > (hi >>> 0) : (R[x]! >>> 0) > (lo >>> 0)) { if (steps > budget) break; pc = JT[pc]!; } else pc++; continue;
+          case 0x2d: x = (w >>> 9) & 31; y = w >>> 14; lo = R[y]!; hi = R[y + 1]!; // jgt reg
+            if (R[x + 1] !== hi ? (R[x + 1]! >>> 0) > (hi >>> 0) : (R[x]! >>> 0) > (lo >>> 0)) { if (steps > budget) break; pc = JT[pc]!; } else pc++; continue;
+          case 0x35: x = (w >>> 9) & 31; lo = IMM[pc]!; hi = lo >> 31; // jge
+            if (R[x + 1] !== hi ? (R[x + 1]! >>> 0) > (hi >>> 0) : (R[x]! >>> 0) >= (lo >>> 0)) { if (steps > budget) break; pc = JT[pc]!; } else pc++; continue;
+          case 0x3d: x = (w >>> 9) & 31; y = w >>> 14; lo = R[y]!; hi = R[y + 1]!; // jge reg
+            if (R[x + 1] !== hi ? (R[x + 1]! >>> 0) > (hi >>> 0) : (R[x]! >>> 0) >= (lo >>> 0)) { if (steps > budget) break; pc = JT[pc]!; } else pc++; continue;
+          case 0xa5: x = (w >>> 9) & 31; lo = IMM[pc]!; hi = lo >> 31; // jlt
+            if (R[x + 1] !== hi ? (R[x + 1]! >>> 0) < (hi >>> 0) : (R[x]! >>> 0) < (lo >>> 0)) { if (steps > budget) break; pc = JT[pc]!; } else pc++; continue;
+          case 0xad: x = (w >>> 9) & 31; y = w >>> 14; lo = R[y]!; hi = R[y + 1]!; // jlt reg
+            if (R[x + 1] !== hi ? (R[x + 1]! >>> 0) < (hi >>> 0) : (R[x]! >>> 0) < (lo >>> 0)) { if (steps > budget) break; pc = JT[pc]!; } else pc++; continue;
+          case 0xb5: x = (w >>> 9) & 31; lo = IMM[pc]!; hi = lo >> 31; // jle
+            if (R[x + 1] !== hi ? (R[x + 1]! >>> 0) < (hi >>> 0) : (R[x]! >>> 0) <= (lo >>> 0)) { if (steps > budget) break; pc = JT[pc]!; } else pc++; continue;
+          case 0xbd: x = (w >>> 9) & 31; y = w >>> 14; lo = R[y]!; hi = R[y + 1]!; // jle reg
+            if (R[x + 1] !== hi ? (R[x + 1]! >>> 0) < (hi >>> 0) : (R[x]! >>> 0) <= (lo >>> 0)) { if (steps > budget) break; pc = JT[pc]!; } else pc++; continue;
+          case 0x65: x = (w >>> 9) & 31; lo = IMM[pc]!; hi = lo >> 31; // jsgt
+            if (R[x + 1] !== hi ? R[x + 1]! > hi : (R[x]! >>> 0) > (lo >>> 0)) { if (steps > budget) break; pc = JT[pc]!; } else pc++; continue;
+          case 0x6d: x = (w >>> 9) & 31; y = w >>> 14; lo = R[y]!; hi = R[y + 1]!; // jsgt reg
+            if (R[x + 1] !== hi ? R[x + 1]! > hi : (R[x]! >>> 0) > (lo >>> 0)) { if (steps > budget) break; pc = JT[pc]!; } else pc++; continue;
+          case 0x75: x = (w >>> 9) & 31; lo = IMM[pc]!; hi = lo >> 31; // jsge
+            if (R[x + 1] !== hi ? R[x + 1]! > hi : (R[x]! >>> 0) >= (lo >>> 0)) { if (steps > budget) break; pc = JT[pc]!; } else pc++; continue;
+          case 0x7d: x = (w >>> 9) & 31; y = w >>> 14; lo = R[y]!; hi = R[y + 1]!; // jsge reg
+            if (R[x + 1] !== hi ? R[x + 1]! > hi : (R[x]! >>> 0) >= (lo >>> 0)) { if (steps > budget) break; pc = JT[pc]!; } else pc++; continue;
+          case 0xc5: x = (w >>> 9) & 31; lo = IMM[pc]!; hi = lo >> 31; // jslt
+            if (R[x + 1] !== hi ? R[x + 1]! < hi : (R[x]! >>> 0) < (lo >>> 0)) { if (steps > budget) break; pc = JT[pc]!; } else pc++; continue;
+          case 0xcd: x = (w >>> 9) & 31; y = w >>> 14; lo = R[y]!; hi = R[y + 1]!; // jslt reg
+            if (R[x + 1] !== hi ? R[x + 1]! < hi : (R[x]! >>> 0) < (lo >>> 0)) { if (steps > budget) break; pc = JT[pc]!; } else pc++; continue;
+          case 0xd5: x = (w >>> 9) & 31; lo = IMM[pc]!; hi = lo >> 31; // jsle
+            if (R[x + 1] !== hi ? R[x + 1]! < hi : (R[x]! >>> 0) <= (lo >>> 0)) { if (steps > budget) break; pc = JT[pc]!; } else pc++; continue;
+          case 0xdd: x = (w >>> 9) & 31; y = w >>> 14; lo = R[y]!; hi = R[y + 1]!; // jsle reg
+            if (R[x + 1] !== hi ? R[x + 1]! < hi : (R[x]! >>> 0) <= (lo >>> 0)) { if (steps > budget) break; pc = JT[pc]!; } else pc++; continue;
 
           // ---- jumps (32-bit compares) ---------------------------------------------------------
           case 0x06: if (steps > budget) break; pc = JT[pc]!; continue;
@@ -421,20 +444,22 @@ export class Interpreter {
           case 0x5e: if (R[((w >>> 9) & 31)] !== R[(w >>> 14)]) { if (steps > budget) break; pc = JT[pc]!; } else pc++; continue;
           case 0x46: if ((R[((w >>> 9) & 31)]! & IMM[pc]!) !== 0) { if (steps > budget) break; pc = JT[pc]!; } else pc++; continue;
           case 0x4e: if ((R[((w >>> 9) & 31)]! & R[(w >>> 14)]!) !== 0) { if (steps > budget) break; pc = JT[pc]!; } else pc++; continue;
-          case 0x26: case 0x2e: case 0x36: case 0x3e: case 0xa6: case 0xae: case 0xb6: case 0xbe: {
-            a = R[((w >>> 9) & 31)]! >>> 0;
-            lo = (w & 0x08 ? R[(w >>> 14)]! : IMM[pc]!) >>> 0;
-            const o = w & 0xf0;
-            if (o === 0x20 ? a > lo : o === 0x30 ? a >= lo : o === 0xa0 ? a < lo : a <= lo) { if (steps > budget) break; pc = JT[pc]!; } else pc++;
-            continue;
-          }
-          case 0x66: case 0x6e: case 0x76: case 0x7e: case 0xc6: case 0xce: case 0xd6: case 0xde: {
-            a = R[((w >>> 9) & 31)]!;
-            lo = w & 0x08 ? R[(w >>> 14)]! : IMM[pc]!;
-            const o = w & 0xf0;
-            if (o === 0x60 ? a > lo : o === 0x70 ? a >= lo : o === 0xc0 ? a < lo : a <= lo) { if (steps > budget) break; pc = JT[pc]!; } else pc++;
-            continue;
-          }
+          case 0x26: if ((R[(w >>> 9) & 31]! >>> 0) > (IMM[pc]! >>> 0)) { if (steps > budget) break; pc = JT[pc]!; } else pc++; continue; // jgt32
+          case 0x2e: if ((R[(w >>> 9) & 31]! >>> 0) > (R[(w >>> 14)]! >>> 0)) { if (steps > budget) break; pc = JT[pc]!; } else pc++; continue; // jgt32 reg
+          case 0x36: if ((R[(w >>> 9) & 31]! >>> 0) >= (IMM[pc]! >>> 0)) { if (steps > budget) break; pc = JT[pc]!; } else pc++; continue; // jge32
+          case 0x3e: if ((R[(w >>> 9) & 31]! >>> 0) >= (R[(w >>> 14)]! >>> 0)) { if (steps > budget) break; pc = JT[pc]!; } else pc++; continue; // jge32 reg
+          case 0xa6: if ((R[(w >>> 9) & 31]! >>> 0) < (IMM[pc]! >>> 0)) { if (steps > budget) break; pc = JT[pc]!; } else pc++; continue; // jlt32
+          case 0xae: if ((R[(w >>> 9) & 31]! >>> 0) < (R[(w >>> 14)]! >>> 0)) { if (steps > budget) break; pc = JT[pc]!; } else pc++; continue; // jlt32 reg
+          case 0xb6: if ((R[(w >>> 9) & 31]! >>> 0) <= (IMM[pc]! >>> 0)) { if (steps > budget) break; pc = JT[pc]!; } else pc++; continue; // jle32
+          case 0xbe: if ((R[(w >>> 9) & 31]! >>> 0) <= (R[(w >>> 14)]! >>> 0)) { if (steps > budget) break; pc = JT[pc]!; } else pc++; continue; // jle32 reg
+          case 0x66: if (R[(w >>> 9) & 31]! > IMM[pc]!) { if (steps > budget) break; pc = JT[pc]!; } else pc++; continue; // jsgt32
+          case 0x6e: if (R[(w >>> 9) & 31]! > R[(w >>> 14)]!) { if (steps > budget) break; pc = JT[pc]!; } else pc++; continue; // jsgt32 reg
+          case 0x76: if (R[(w >>> 9) & 31]! >= IMM[pc]!) { if (steps > budget) break; pc = JT[pc]!; } else pc++; continue; // jsge32
+          case 0x7e: if (R[(w >>> 9) & 31]! >= R[(w >>> 14)]!) { if (steps > budget) break; pc = JT[pc]!; } else pc++; continue; // jsge32 reg
+          case 0xc6: if (R[(w >>> 9) & 31]! < IMM[pc]!) { if (steps > budget) break; pc = JT[pc]!; } else pc++; continue; // jslt32
+          case 0xce: if (R[(w >>> 9) & 31]! < R[(w >>> 14)]!) { if (steps > budget) break; pc = JT[pc]!; } else pc++; continue; // jslt32 reg
+          case 0xd6: if (R[(w >>> 9) & 31]! <= IMM[pc]!) { if (steps > budget) break; pc = JT[pc]!; } else pc++; continue; // jsle32
+          case 0xde: if (R[(w >>> 9) & 31]! <= R[(w >>> 14)]!) { if (steps > budget) break; pc = JT[pc]!; } else pc++; continue; // jsle32 reg
 
           // ---- calls and exit ------------------------------------------------------------------
           case 0x85: // helper call

@@ -49,6 +49,11 @@ export interface Predecoded {
   readonly jt: Int32Array;
   /** Why each invalid slot is invalid (slots reached only by a faulting run). */
   readonly invalid: ReadonlyMap<number, string>;
+  /**
+   * The invalid instructions themselves (a subset of {@link invalid}: without the end sentinel
+   * and the second slots of `lddw`), for load-time validation as uBPF does it.
+   */
+  readonly errors: ReadonlyMap<number, string>;
 }
 
 const ATOMIC_BASE: Record<number, number> = { 0x00: 0, 0x40: 1, 0x50: 2, 0xa0: 3, 0x01: 4, 0x41: 5, 0x51: 6, 0xa1: 7, 0xe1: 8, 0xf1: 9 };
@@ -85,9 +90,12 @@ export function predecode(p: LoweredProgram): Predecoded {
   const imm = new Int32Array(n + 1);
   const jt = new Int32Array(n + 1);
   const invalid = new Map<number, string>();
+  const errors = new Map<number, string>();
+  const second = new Uint8Array(n + 1); // 1 on the second slot of an lddw
   const bad = (pc: number, why: string): void => {
     op[pc] = OP_INVALID;
     invalid.set(pc, why);
+    errors.set(pc, why);
   };
 
   for (let pc = 0; pc < n; pc++) {
@@ -147,6 +155,7 @@ export function predecode(p: LoweredProgram): Predecoded {
         imm[pc + 1] = p.imm[pc + 1]!;
         op[pc + 1] = OP_INVALID;
         invalid.set(pc + 1, 'jump into the second slot of lddw');
+        second[pc + 1] = 1;
         pc++;
         break;
       case 0xd4: case 0xdc: case 0xd7: {
@@ -198,9 +207,17 @@ export function predecode(p: LoweredProgram): Predecoded {
         bad(pc, `unknown opcode 0x${code.toString(16).padStart(2, '0')}`);
     }
   }
+  // Jumps and local calls into the second slot of an lddw.
+  for (let pc = 0; pc < n; pc++) {
+    const code = p.code[pc]!;
+    const cls = code & 0x07;
+    const isJump = (cls === 0x05 || cls === 0x06) && op[pc] !== OP_INVALID && code !== 0x85 && code !== 0x8d && code !== 0x95;
+    if ((isJump || op[pc] === XOp.CALL_LOCAL) && second[jt[pc]!] === 1) bad(pc, `jump into the middle of the lddw at slot ${jt[pc]! - 1}`);
+    if (code === 0x18) pc++;
+  }
   op[n] = OP_INVALID;
   invalid.set(n, 'fell off the end of the program (no exit)');
   const w = new Int32Array(n + 1);
   for (let i = 0; i <= n; i++) w[i] = op[i]! | ((d[i]! & 31) << 9) | ((s[i]! & 31) << 14);
-  return { length: n, op, d, s, off, imm, jt, w, invalid };
+  return { length: n, op, d, s, off, imm, jt, w, invalid, errors };
 }

@@ -1,15 +1,16 @@
 /**
  * A lowered, verified BPF program to one wasm module: the VM's memory and the program's helpers
  * are imported, every BPF function becomes a wasm function (main first), and two entry points
- * are exported — `run(i64 r1, i64 r2) -> i64` and `run32(f64 r1, f64 r2) -> f64` (the low 32
- * bits of r0, unsigned: no BigInt on either side). Instantiating it and wiring the imports is
+ * are exported — `run(i64 r1, i64 r2) -> i64`, `run32(f64 r1, f64 r2) -> f64` (the low 32
+ * bits of r0, unsigned: no BigInt on either side) and `runF(f64, f64) -> f64` (r0 as a Number,
+ * and in the argument block's r0 slot). Instantiating it and wiring the imports is
  * `engine.ts`'s job.
  */
 import { EbpfError, type LoweredProgram } from '@ebpf/core';
 import { structureFunction } from './cfg/index.js';
 import type { ModuleEnv } from './codegen/emitter.js';
 import { emitFunction } from './codegen/function.js';
-import { ModuleBuilder } from './wasm/encoder.js';
+import { ByteWriter, ModuleBuilder } from './wasm/encoder.js';
 import { FC, ValType, W } from './wasm/opcodes.js';
 
 /** Where the program's state lives in VM memory (byte offsets) and the memory's base address. */
@@ -41,6 +42,8 @@ export interface GenerateOptions {
    * `bpf_tail_call`); the others return nothing.
    */
   readonly stoppingHelpers?: ReadonlySet<number>;
+  /** Helper ids (`bpf_map_lookup_elem`) that get the inline array-map lookup fast path. */
+  readonly inlineLookups?: ReadonlySet<number>;
 }
 
 /** What the code generator produced. */
@@ -140,6 +143,7 @@ export function generateModule(p: LoweredProgram, funcs: readonly FuncRange[], l
       return i;
     },
     stops,
+    inlinesLookup: (id: number) => options.inlineLookups?.has(id) ?? false,
     callxImport,
     faultImport,
     funcIndex(start: number): number {
@@ -159,17 +163,27 @@ export function generateModule(p: LoweredProgram, funcs: readonly FuncRange[], l
     mb.func(i === 0 ? tMain : tSub, { locals: e.locals, code: e.w.view() });
   });
 
-  // run32(f64 r1, f64 r2) -> f64: main with Number arguments, low 32 bits of r0 unsigned.
+  // Number entry points: r1, r2 as f64 (integers below 2^53), no BigInt on either side.
+  // run32 returns the low 32 bits of r0, unsigned; runF stores r0 in slot 0 of the argument
+  // block and returns it as an f64 (exact below 2^53; the caller reads the slot otherwise).
   const main = firstFunc;
-  const entry = new Uint8Array([
+  const callMain = [
     W.local_get, 0, W.prefix_fc, FC.i64_trunc_sat_f64_s,
     W.local_get, 1, W.prefix_fc, FC.i64_trunc_sat_f64_s,
     W.call, ...uleb(main),
-    W.i32_wrap_i64, W.f64_convert_i32_u,
-  ]);
-  const entryIndex = mb.func(tEntry32, { locals: [], code: entry });
+  ];
+  const run32 = mb.func(tEntry32, { locals: [], code: new Uint8Array([...callMain, W.i32_wrap_i64, W.f64_convert_i32_u]) });
+  const argsAt = new ByteWriter(8).sleb32(layout.argsOffset).toBytes();
+  const runF = mb.func(tEntry32, {
+    locals: [[1, ValType.I64]],
+    code: new Uint8Array([
+      W.i32_const, ...argsAt, ...callMain, W.local_tee, 2, W.i64_store, 3, 0,
+      W.local_get, 2, W.f64_convert_i64_u,
+    ]),
+  });
   mb.exportFunc('run', main);
-  mb.exportFunc('run32', entryIndex);
+  mb.exportFunc('run32', run32);
+  mb.exportFunc('runF', runF);
   return { bytes: mb.bytes(), helperIds, stats: { functions: funcs.length, dispatchFunctions, maxDepth } };
 }
 

@@ -18,7 +18,7 @@ import {
   type VerifiedProgram,
   type Vm,
 } from '@ebpf/core';
-import { generateModule, IMPORTS, findFuncs, type FuncRange, type GeneratedModule, type GenerateOptions, type VmLayout } from './codegen.js';
+import { generateModule, IMPORTS, findFuncs, type FuncRange, type GeneratedModule, type VmLayout } from './codegen.js';
 import { callxImport, faultImport, helperImport, RunExit, stopsRun } from './helpers.js';
 
 /** The engine's registry name. */
@@ -28,6 +28,8 @@ export const WASM_ENGINE_NAME = 'jit-wasm';
 export interface WasmCompileOptions extends CompileOptions {
   /** Use the dispatch loop for every function instead of structured control flow (testing). */
   readonly forceDispatch?: boolean;
+  /** Inline `bpf_map_lookup_elem` on array maps (default true). */
+  readonly inlineLookups?: boolean;
 }
 
 /** A program compiled by {@link WasmEngine}. */
@@ -64,12 +66,15 @@ export class WasmEngine implements Engine {
       maps: program.maps,
       name: program.spec.name,
       ...(options.forceDispatch !== undefined ? { forceDispatch: options.forceDispatch } : {}),
+      ...(options.inlineLookups !== undefined ? { inlineLookups: options.inlineLookups } : {}),
     });
   }
 }
 
 /** Inputs of {@link compileLowered} besides the program. */
-export interface LoweredCompileInput extends GenerateOptions {
+export interface LoweredCompileInput {
+  /** Use the dispatch loop for every function (tests compare it with structured code). */
+  readonly forceDispatch?: boolean;
   /** Function ranges, main first; derived from local calls when absent. */
   readonly funcs?: readonly FuncRange[];
   /** Helpers by id (direct calls and callx targets). */
@@ -78,6 +83,8 @@ export interface LoweredCompileInput extends GenerateOptions {
   readonly maps?: readonly BpfMap[];
   /** Program name for helpers and messages. */
   readonly name?: string;
+  /** Inline `bpf_map_lookup_elem` on array maps (default true). */
+  readonly inlineLookups?: boolean;
 }
 
 /** The layout of `vm` as the code generator needs it. */
@@ -106,7 +113,11 @@ export function compileLowered(vm: Vm, p: LoweredProgram, input: LoweredCompileI
   }
   const stoppingHelpers = new Set<number>();
   for (const [id, def] of helpers) if (stopsRun(id, def)) stoppingHelpers.add(id);
-  const gen = generateModule(p, funcs, vmLayout(vm), { forceDispatch: input.forceDispatch ?? false, stoppingHelpers });
+  const inlineLookups = new Set<number>();
+  if (input.inlineLookups !== false) {
+    for (const [id, def] of helpers) if (def.name === 'bpf_map_lookup_elem' && !stoppingHelpers.has(id)) inlineLookups.add(id);
+  }
+  const gen = generateModule(p, funcs, vmLayout(vm), { forceDispatch: input.forceDispatch ?? false, stoppingHelpers, inlineLookups });
   const env: HelperEnv = { vm, maps: input.maps ?? [], program: input.name ?? 'prog' };
 
   const helperImports: Record<string, (pc: number) => void | number> = {};
@@ -127,6 +138,8 @@ export function compileLowered(vm: Vm, p: LoweredProgram, input: LoweredCompileI
   }
   const run64 = instance.exports['run'] as (r1: bigint, r2: bigint) => bigint;
   const run32 = instance.exports['run32'] as (r1: number, r2: number) => number;
+  const runF = instance.exports['runF'] as (r1: number, r2: number) => number;
+  const args = vm.args;
 
   let disposed = false;
   const runnable: WasmRunnable = {
@@ -136,6 +149,11 @@ export function compileLowered(vm: Vm, p: LoweredProgram, input: LoweredCompileI
     run(r1: bigint | number = 0n, r2: bigint | number = 0n): bigint {
       if (disposed) throw new EbpfError('RUNTIME', 'jit-wasm: program was disposed');
       try {
+        if (typeof r1 === 'number' && typeof r2 === 'number' && Number.isSafeInteger(r1) && Number.isSafeInteger(r2)) {
+          // No BigInt going in; one coming out (from the argument block when r0 ≥ 2^53).
+          const x = runF(r1, r2);
+          return x <= Number.MAX_SAFE_INTEGER ? BigInt(x) : args.u64(0);
+        }
         return BigInt.asUintN(64, run64(toBigInt(r1), toBigInt(r2)));
       } catch (e) {
         if (e instanceof RunExit) return e.r0;

@@ -4,7 +4,7 @@
  * extension, local-call frames, both entry points, and a VM memory with a non-zero base.
  */
 import { describe, expect, it } from 'vitest';
-import { EbpfError, lower, parseAsm, tailCallHelper, Vm, VmError, type HelperDef, type HelperImpl } from '@ebpf/core';
+import { EbpfError, lower, mapLookupElemHelper, parseAsm, tailCallHelper, Vm, VmError, type HelperDef, type HelperImpl } from '@ebpf/core';
 import { compileLowered } from '../src/engine.js';
 
 function helper(id: number, impl: HelperImpl, extra: Partial<HelperDef> = {}): [number, HelperDef] {
@@ -100,6 +100,40 @@ describe('helpers', () => {
   });
 });
 
+describe('inline array lookups', () => {
+  it.each([true, false])('bpf_map_lookup_elem gives the helper\'s answer for arrays and other maps (inline %s)', (inline) => {
+    const vm = new Vm({ size: 1 << 20 });
+    const array = vm.createMap({ name: 'a', type: 'array', keySize: 4, valueSize: 12, maxEntries: 5, flags: 0 });
+    const hash = vm.createMap({ name: 'h', type: 'hash', keySize: 4, valueSize: 8, maxEntries: 5, flags: 0 });
+    hash.update(Uint8Array.of(3, 0, 0, 0), Uint8Array.of(9, 0, 0, 0, 0, 0, 0, 0));
+    // r0 = lookup(map r1, &key r2 on the stack); if found, *(u32 *)value += 1 and return the pointer.
+    const asm = (map: bigint) => `stxw [%r10-4], %r1
+      lddw %r1, 0x${map.toString(16)}
+      mov %r2, %r10
+      add %r2, -4
+      call 1
+      jeq %r0, 0, out
+      ldxw %r1, [%r0]
+      add %r1, 1
+      stxw [%r0], %r1
+      out:
+      exit`;
+    let calls = 0;
+    const counting: HelperDef = { ...mapLookupElemHelper, impl: (a, env) => (calls++, mapLookupElemHelper.impl(a, env)) };
+    const helpers = new Map([[1, counting]]);
+    const run = (map: bigint, key: bigint) => compileLowered(vm, lower(parseAsm(asm(map))), { helpers, inlineLookups: inline }).run(key);
+    expect(run(array.address, 0n)).toBe(array.values!.address);
+    expect(run(array.address, 4n)).toBe(array.values!.address + 4n * 16n); // stride: 12 rounded to 16
+    expect(run(array.address, 5n)).toBe(0n);
+    expect(run(array.address, 0xffffffffn)).toBe(0n);
+    expect(array.lookup(Uint8Array.of(4, 0, 0, 0))![0]).toBe(1);
+    expect(calls).toBe(inline ? 0 : 4); // inline: arrays never reach the helper
+    expect(run(hash.address, 3n)).not.toBe(0n);
+    expect(hash.lookup(Uint8Array.of(3, 0, 0, 0))![0]).toBe(10);
+    expect(run(hash.address, 2n)).toBe(0n);
+  });
+});
+
 describe('tail calls', () => {
   function setup() {
     const vm = new Vm({ size: 1 << 20 });
@@ -175,6 +209,11 @@ describe('frames and entry points', () => {
     const vm = new Vm({ size: 1 << 20 });
     const r = compile(vm, 'lddw %r0, 0xfedcba98f6543210\nadd %r0, %r1\nadd %r0, %r2\nexit');
     expect(r.run(1n, 2n)).toBe(0xfedcba98f6543213n);
+    expect(r.run(1, 2)).toBe(0xfedcba98f6543213n); // Number arguments: no BigInt going in
+    expect(r.run(-1, 0)).toBe(0xfedcba98f654320fn);
+    const small = compile(vm, 'mov %r0, %r1\nadd %r0, %r2\nexit');
+    expect(small.run(2 ** 52, 5)).toBe(2n ** 52n + 5n);
+    expect(small.run(2 ** 60, 0)).toBe(2n ** 60n); // not a safe integer: the BigInt path
     expect(r.runLow32(1, 2)).toBe(0xf6543213);
     expect(r.runLow32(2 ** 40, 0)).toBe(0xf6543210);
   });

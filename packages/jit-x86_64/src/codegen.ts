@@ -34,13 +34,34 @@ export interface CodegenEnv {
   readonly argsNative: bigint;
   /** Native address of the helper trampoline `int32_t (uint64_t helperId, int32_t slot)`; non-zero = failed. */
   readonly trampoline: bigint;
-  /** Native address of an 8-byte slot where the prologue keeps rsp for the abort path. */
-  readonly anchorNative: bigint;
+  /**
+   * Native address of the program's data words (see {@link DATA}): the abort anchor, and r1/r2
+   * for the argument-less entry.
+   */
+  readonly dataNative: bigint;
   /** Helper id of `bpf_map_lookup_elem` and the array maps to inline it for. */
   readonly lookupFastPath?: { readonly helperId: number; readonly maps: readonly ArrayMapLayout[] };
   /** One random key per slot: immediates are blinded (`mov r, imm^k; xor r, k`). Absent: no blinding. */
   readonly blindKeys?: Int32Array;
+  /**
+   * Align loop heads (backward jump targets) to 16 bytes and keep every eBPF jump (with the
+   * compare fused to it) inside one 32-byte block, which Intel's JCC-erratum microcode needs to
+   * keep loops in the decoded-uop cache. Default true.
+   */
+  readonly alignBranches?: boolean;
 }
+
+/** Byte offsets of the words at {@link CodegenEnv.dataNative}. */
+export const DATA = {
+  /** rsp of the outermost frame, for the abort path (the prologue saves the old value). */
+  ANCHOR: 0,
+  /** r1 for the argument-less entry. */
+  R1: 8,
+  /** r2 for the argument-less entry. */
+  R2: 16,
+  /** Bytes used. */
+  SIZE: 24,
+} as const;
 
 /** The result of code generation. */
 export interface NativeCode {
@@ -50,6 +71,11 @@ export interface NativeCode {
   readonly slotStart: Int32Array;
   /** Code offset of the shared early-return path (after the last instruction's code). */
   readonly abort: number;
+  /**
+   * Code offset of the argument-less entry `uint64_t f(void)`: loads r1/r2 from the data words
+   * and enters at offset 0 (crossing the FFI is cheaper without arguments).
+   */
+  readonly entryNoArgs: number;
   /** Jump-sizing passes run. */
   readonly passes: number;
 }
@@ -97,6 +123,28 @@ function funcIndexBySlot(p: LoweredProgram, funcStarts: readonly number[]): Int3
   return out;
 }
 
+/** Marks the slots some jump goes back to (loop heads). */
+function backwardTargets(p: LoweredProgram): Uint8Array {
+  const out = new Uint8Array(p.length);
+  for (let pc = 0; pc < p.length; pc++) {
+    const code = p.code[pc]!;
+    const cls = code & 0x07;
+    const op = code & 0xf0;
+    if ((cls === Class.JMP || cls === Class.JMP32) && op !== JmpOp.CALL && op !== JmpOp.EXIT) {
+      const rel = code === 0x06 ? p.imm[pc]! : p.off[pc]!;
+      const t = pc + rel + 1;
+      if (t <= pc && t >= 0) out[t] = 1;
+    }
+    if (code === 0x18) pc++;
+  }
+  return out;
+}
+
+/** True when bytes [start, end) cross or end on a 32-byte boundary (the JCC erratum's condition). */
+function crosses32(start: number, end: number): boolean {
+  return start >> 5 !== (end - 1) >> 5 || (end & 31) === 0;
+}
+
 /** Function start slots implied by local calls (slot 0 first). */
 export function localCallTargets(p: LoweredProgram): number[] {
   const starts = new Set<number>([0]);
@@ -115,8 +163,9 @@ export function localCallTargets(p: LoweredProgram): number[] {
  */
 export function generate(p: LoweredProgram, env: CodegenEnv, funcStarts: readonly number[] = localCallTargets(p)): NativeCode {
   const funcOf = funcIndexBySlot(p, funcStarts);
-  const { result, passes } = converge((planner) => new Pass(p, env, funcOf, planner).run());
-  return { code: result.code, slotStart: result.layout.slotStart, abort: result.layout.abort, passes };
+  const loopHeads = env.alignBranches === false ? new Uint8Array(p.length) : backwardTargets(p);
+  const { result, passes } = converge((planner) => new Pass(p, env, funcOf, loopHeads, planner).run());
+  return { code: result.code, slotStart: result.layout.slotStart, abort: result.layout.abort, entryNoArgs: result.entryNoArgs, passes };
 }
 
 /** One code generation pass. */
@@ -131,17 +180,19 @@ class Pass {
     private readonly p: LoweredProgram,
     private readonly env: CodegenEnv,
     private readonly funcOf: Int32Array,
+    private readonly loopHeads: Uint8Array,
     private readonly planner: JumpPlanner,
   ) {
     this.slotStart = new Int32Array(p.length).fill(-1);
     this.prev = planner.previous;
   }
 
-  run(): { code: Uint8Array; layout: Layout } {
+  run(): { code: Uint8Array; layout: Layout; entryNoArgs: number } {
     this.prologue();
     const p = this.p;
     for (let pc = 0; pc < p.length; pc++) {
       this.pc = pc;
+      if (this.loopHeads[pc]) this.w.alignTo(16);
       this.insnStart = this.w.length;
       this.slotStart[pc] = this.w.length;
       this.insn(pc);
@@ -149,7 +200,9 @@ class Pass {
     }
     const abort = this.w.length;
     this.abortPath();
-    return { code: this.w.bytes(), layout: { slotStart: this.slotStart, abort, size: this.w.length } };
+    const entryNoArgs = this.w.length;
+    this.entryStub();
+    return { code: this.w.bytes(), layout: { slotStart: this.slotStart, abort, size: this.w.length }, entryNoArgs };
   }
 
   // ---- operands -------------------------------------------------------------------------
@@ -214,7 +267,7 @@ class Pass {
   private prologue(): void {
     const w = this.w;
     for (const r of SAVED) w.push(r);
-    w.movAbs(S_C, this.env.anchorNative);
+    w.movAbs(S_C, this.env.dataNative);
     w.rmInsn([0xff], 6, { base: S_C, disp: 0 }); // push qword [r11]
     w.mov(64, { base: S_C, disp: 0 }, X86.RSP);
     w.movConst(X86.RBP, this.env.stackTop);
@@ -226,7 +279,7 @@ class Pass {
   /** Restores the anchor slot and the callee-saved registers; returns rax. */
   private epilogue(): void {
     const w = this.w;
-    w.movAbs(S_C, this.env.anchorNative);
+    w.movAbs(S_C, this.env.dataNative);
     w.rmInsn([0x8f], 0, { base: S_C, disp: 0 }); // pop qword [r11]
     for (let i = SAVED.length - 1; i >= 0; i--) w.pop(SAVED[i]!);
     w.ret();
@@ -238,11 +291,20 @@ class Pass {
    */
   private abortPath(): void {
     const w = this.w;
-    w.movAbs(S_C, this.env.anchorNative);
+    w.movAbs(S_C, this.env.dataNative);
     w.rmInsn([0x8b], X86.RSP, { base: S_C, disp: 0 }, { w: true });
     w.movAbs(S_C, this.env.argsNative);
     w.rmInsn([0x8b], R0, { base: S_C, disp: 0 }, { w: true });
     this.epilogue();
+  }
+
+  /** `uint64_t f(void)`: r1/r2 from the data words, then the real entry at offset 0. */
+  private entryStub(): void {
+    const w = this.w;
+    w.movAbs(S_C, this.env.dataNative);
+    w.rmInsn([0x8b], X86.RDI, { base: S_C, disp: DATA.R1 }, { w: true });
+    w.rmInsn([0x8b], X86.RSI, { base: S_C, disp: DATA.R2 }, { w: true });
+    w.jmpRel32(-(w.length + 5));
   }
 
   // ---- instructions ---------------------------------------------------------------------
@@ -409,8 +471,8 @@ class Pass {
     if (op === JmpOp.JA) {
       if (code & 0x08) throw this.bad('ja source');
       const rel = width === 64 ? p.off[pc]! : p.imm[pc]!;
-      this.planner.jump(w, undefined, this.fromPrev(), this.target(pc + rel + 1));
-      return;
+      const target = this.target(pc + rel + 1);
+      return this.branch(() => this.planner.jump(w, undefined, this.fromPrev(), target));
     }
     if (op === JmpOp.CALL) return this.call(code);
     if (op === JmpOp.EXIT) {
@@ -422,18 +484,35 @@ class Pass {
     if (cc === undefined) throw this.bad('jump operation');
     const d = this.reg(p.dst[pc]!);
     const isX = (code & 0x08) !== 0;
-    const s = isX ? this.reg(p.src[pc]!) : this.blindedImm(width);
-    if (op === JmpOp.JSET) {
-      if (s !== undefined) w.test(width, d, s);
-      else w.testImm(width, d, p.imm[pc]!);
-    } else if (s !== undefined) {
-      w.alu(ALU.CMP, width, d, s);
-    } else if (p.imm[pc] === 0) {
-      w.test(width, d, d); // same flags as cmp d, 0 for every condition used here
-    } else {
-      w.aluImm(ALU.CMP, width, d, p.imm[pc]!);
-    }
-    this.planner.jump(w, cc, this.fromPrev(), this.target(pc + p.off[pc]! + 1));
+    const target = this.target(pc + p.off[pc]! + 1);
+    this.branch(() => {
+      const s = isX ? this.reg(p.src[pc]!) : this.blindedImm(width);
+      if (op === JmpOp.JSET) {
+        if (s !== undefined) w.test(width, d, s);
+        else w.testImm(width, d, p.imm[pc]!);
+      } else if (s !== undefined) {
+        w.alu(ALU.CMP, width, d, s);
+      } else if (p.imm[pc] === 0) {
+        w.test(width, d, d); // same flags as cmp d, 0 for every condition used here
+      } else {
+        w.aluImm(ALU.CMP, width, d, p.imm[pc]!);
+      }
+      this.planner.jump(w, cc, this.fromPrev(), target);
+    });
+  }
+
+  /**
+   * Emits a branch (compare + jump); when it would cross or end on a 32-byte boundary, emits it
+   * again after NOPs up to the boundary (see {@link CodegenEnv.alignBranches}).
+   */
+  private branch(emit: () => void): void {
+    const w = this.w;
+    const start = w.length;
+    emit();
+    if (this.env.alignBranches === false || !crosses32(start, w.length)) return;
+    w.truncate(start);
+    w.alignTo(32);
+    emit();
   }
 
   private call(code: number): void {

@@ -5,7 +5,7 @@
  * call it directly. Deciding whether a program is safe is the checker's job, not this module's.
  */
 import { EbpfError, STACK_SIZE, type BpfMap, type HelperDef, type LoweredProgram, type Runnable, type Vm } from '@ebpf/core';
-import { generate, localCallTargets, type ArrayMapLayout, type CodegenEnv, type NativeCode } from './codegen.js';
+import { DATA, generate, localCallTargets, type ArrayMapLayout, type CodegenEnv, type NativeCode } from './codegen.js';
 import { HelperBridge } from './helper-bridge.js';
 import { HelperTrampoline, nativeEntry, type NativeEntry, type NativeEntry32 } from './native/call.js';
 import { ExecutableImage, NativeData, bufferAddress } from './native/memory.js';
@@ -60,12 +60,15 @@ export class X86Runnable implements Runnable {
   readonly slotStart: Int32Array;
   /** Code offset of the shared early-return path. */
   readonly abortOffset: number;
+  /** Code offset of the argument-less entry JS calls. */
+  readonly entryOffset: number;
   /** Jump-sizing passes code generation took. */
   readonly passes: number;
   /** Native address of the entry point. */
   readonly address: bigint;
   private readonly entry: NativeEntry;
   private readonly entry32: NativeEntry32;
+  private readonly words: Uint32Array;
   private disposed = false;
 
   /** @internal Made by {@link compileNative}. */
@@ -80,12 +83,35 @@ export class X86Runnable implements Runnable {
     this.code = generated.code;
     this.slotStart = generated.slotStart;
     this.abortOffset = generated.abort;
+    this.entryOffset = generated.entryNoArgs;
     this.passes = generated.passes;
     this.address = image.address;
     leaked.register(this, { image, data, trampoline }, this);
-    const e = nativeEntry(image.address);
+    const e = nativeEntry(image.address + BigInt(generated.entryNoArgs));
     this.entry = e.run;
     this.entry32 = e.run32;
+    this.words = new Uint32Array(data.view.buffer, data.view.byteOffset, DATA.SIZE / 4);
+  }
+
+  /** Stores r1, r2 where the argument-less entry loads them. */
+  private setArgs(r1: bigint | number, r2: bigint | number): void {
+    this.put(DATA.R1 / 4, r1);
+    this.put(DATA.R2 / 4, r2);
+  }
+
+  /** Writes a 64-bit value as two u32 words (Numbers below 2^53 without making a BigInt). */
+  private put(at: number, v: bigint | number): void {
+    const w = this.words;
+    // Number(v) is exact below 2^53 and rounds to >= 2^53 above, so one conversion decides.
+    const n = typeof v === 'number' ? v : Number(v);
+    if (n >= 0 && n <= 0x1fffffffffffff && Number.isInteger(n)) {
+      w[at] = n % 4294967296;
+      w[at + 1] = n / 4294967296;
+      return;
+    }
+    const u = BigInt.asUintN(64, BigInt(v));
+    w[at] = Number(u & 0xffffffffn);
+    w[at + 1] = Number(u >> 32n);
   }
 
   /**
@@ -95,7 +121,8 @@ export class X86Runnable implements Runnable {
    */
   run(r1: bigint | number = 0n, r2: bigint | number = 0n): bigint {
     this.live();
-    const r = this.entry(arg(r1), arg(r2));
+    this.setArgs(r1, r2);
+    const r = this.entry();
     const err = this.bridge.takeError();
     if (err) throw err;
     return typeof r === 'bigint' ? r : BigInt(r);
@@ -104,7 +131,8 @@ export class X86Runnable implements Runnable {
   /** Like {@link run} with Number arguments; returns the low 32 bits of r0. Same errors. */
   runLow32(r1: number, r2: number): number {
     this.live();
-    const r = this.entry32(r1, r2);
+    this.setArgs(r1, r2);
+    const r = this.entry32();
     const err = this.bridge.takeError();
     if (err) throw err;
     return r;
@@ -128,14 +156,7 @@ export class X86Runnable implements Runnable {
   }
 }
 
-/** An argument for the FFI: Numbers cross faster than BigInts, so small BigInts become Numbers. */
-function arg(v: bigint | number): bigint | number {
-  if (typeof v === 'number') return v;
-  return v >= 0n && v <= 0x1fffffffffffffn ? Number(v) : BigInt.asUintN(64, v);
-}
 
-/** Bytes of runtime words: the abort anchor at 0. */
-const DATA_SIZE = 64;
 
 /**
  * Compiles a lowered program to native code for `vm`.
@@ -154,7 +175,7 @@ export function compileNative(program: NativeProgram, vm: Vm, options: NativeOpt
     const lookup = options.inlineLookups === false ? undefined : lookupFastPath(program, vm);
     const funcStarts = program.funcStarts ?? localCallTargets(program.lowered);
     checkCallDepth(program.lowered, funcStarts, vm);
-    data = NativeData.create(DATA_SIZE);
+    data = NativeData.create(DATA.SIZE);
     const gen = generate(
       program.lowered,
       {
@@ -162,7 +183,7 @@ export function compileNative(program: NativeProgram, vm: Vm, options: NativeOpt
         stackTop: vm.stackTop,
         argsNative: native + BigInt(vm.argsRegion.offset),
         trampoline: trampoline.address,
-        anchorNative: data.address,
+        dataNative: data.address,
         ...(lookup ? { lookupFastPath: lookup } : {}),
         ...(blindKeys ? { blindKeys } : {}),
       },

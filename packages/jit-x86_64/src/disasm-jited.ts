@@ -42,6 +42,8 @@ export interface JitedListing {
   readonly insns: readonly JitedInsn[];
   /** Code after the last instruction: the shared early-return path. */
   readonly epilogue: readonly JitedX86[];
+  /** The argument-less entry the runtime calls (loads r1, r2, jumps to offset 0). */
+  readonly entry: readonly JitedX86[];
 }
 
 const hexBytes = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(' ');
@@ -85,7 +87,8 @@ export function disassembleJited(runnable: X86Runnable, insns: readonly Insn[], 
       ebpf: formatInsn(insn, options.syntax ? { syntax: options.syntax } : {}),
       x86: pick(bounds[i]![0], bounds[i]![1]),
     })),
-    epilogue: pick(last, code.length),
+    epilogue: pick(last, runnable.entryOffset),
+    entry: pick(runnable.entryOffset, code.length),
   };
 }
 
@@ -107,6 +110,8 @@ export function formatJited(listing: JitedListing): string {
   }
   out.push('; early return (helper error, tail call, unwind)');
   for (const l of listing.epilogue) out.push(x86(l));
+  out.push('; entry from JS: r1, r2 from the data words');
+  for (const l of listing.entry) out.push(x86(l));
   return out.join('\n');
 }
 

@@ -1,7 +1,8 @@
 /**
  * Jump sizing: short jumps where the target is near, near jumps where it is not, convergence
  * on programs whose jump sizes depend on each other, and every emitted displacement landing on
- * its target slot's code (checked by decoding the jumps with objdump).
+ * its target slot's code (checked by decoding the jumps with objdump); branch alignment: loop
+ * heads on 16 bytes, no jump crossing or ending on a 32-byte boundary.
  */
 import { insn, lower, type Insn } from '@ebpf/core';
 import { describe, expect, it } from 'vitest';
@@ -10,7 +11,7 @@ import { converge, JumpPlanner, MAX_PASSES, sameLayout } from './fixups.js';
 import { objdumpX86 } from './objdump.js';
 import { X86Writer } from './x86/encoder.js';
 
-const ENV: CodegenEnv = { delta: 0n, stackTop: 0x10000n, argsNative: 0x20000n, trampoline: 0x30000n, anchorNative: 0x40000n };
+const ENV: CodegenEnv = { delta: 0n, stackTop: 0x10000n, argsNative: 0x20000n, trampoline: 0x30000n, dataNative: 0x40000n };
 const exit = insn({ code: 0x95 });
 const filler = (n: number): Insn[] => Array.from({ length: n }, (_, i) => insn({ code: 0x07, dst: i % 10, imm: 0x1000 + i })); // 7 bytes each
 
@@ -32,6 +33,13 @@ function checkJumps(insns: Insn[]): { short: number; near: number; passes: numbe
     expect(j, `jump at slot ${pc}`).toBeDefined();
     const target = parseInt(/0x([0-9a-f]+)$/.exec(j!.text)![1]!, 16);
     expect(target, `slot ${pc}`).toBe(out.slotStart[pc + p.off[pc]! + 1]);
+    // JCC erratum: the jump and the compare fused to it stay inside one 32-byte block
+    const k = lines.indexOf(j!);
+    const first = k > 0 && /^(cmp|test) /.test(lines[k - 1]!.text) && lines[k - 1]!.offset >= start ? lines[k - 1]! : j!;
+    const jend = j!.offset + j!.bytes.length;
+    expect(first.offset >> 5, `slot ${pc} crosses a 32-byte boundary`).toBe((jend - 1) >> 5);
+    expect(jend % 32, `slot ${pc} ends on a 32-byte boundary`).not.toBe(0);
+    if (p.off[pc]! < 0) expect(out.slotStart[pc + p.off[pc]! + 1]! % 16, `loop head of slot ${pc}`).toBe(0);
     if (j!.bytes.length === 2) short++;
     else near++;
   }

@@ -23,8 +23,11 @@ export interface TraceSink {
 
 /** Identity of the process as the helpers report it. */
 export interface TaskInfo {
+  /** Process id (also the tgid). */
   readonly pid: number;
+  /** User id. */
   readonly uid: number;
+  /** Group id. */
   readonly gid: number;
   /** Task name (`comm`), at most 15 bytes. */
   readonly comm: string;
@@ -81,6 +84,8 @@ function sizeOf(args: HelperArgs, i: number): number {
 
 /** `long probe_read(void *dst, u32 size, const void *unsafe)`: copies, or zero-fills and -EFAULT. */
 function probeRead(name: string): (args: HelperArgs, env: HelperEnv) => number {
+  let wordsOf: VmMemory | undefined;
+  let w = new Int32Array(0);
   return (args, env) => {
     const size = sizeOf(args, 2);
     if (size < 0) return -Errno.EINVAL;
@@ -92,7 +97,13 @@ function probeRead(name: string): (args: HelperArgs, env: HelperEnv) => number {
       bytes.fill(0, dst, dst + size);
       return -Errno.EFAULT;
     }
-    if (size <= 16) for (let k = 0; k < size; k++) bytes[dst + k] = bytes[src + k]!;
+    if (((src | dst | size) & 3) === 0 && size <= 64) {
+      if (wordsOf !== mem) {
+        w = new Int32Array(mem.memory.buffer);
+        wordsOf = mem;
+      }
+      for (let k = 0, d = dst >> 2, s = src >> 2; k < size >> 2; k++) w[d + k] = w[s + k]!;
+    } else if (size <= 16) for (let k = 0; k < size; k++) bytes[dst + k] = bytes[src + k]!;
     else bytes.copyWithin(dst, src, src + size);
     return 0;
   };
@@ -153,7 +164,9 @@ export function formatPrintk(fmt: Uint8Array, a: readonly bigint[]): string | un
 
 /** Options for {@link traceHelpers}. */
 export interface TraceHelperOptions {
+  /** Where printed lines go. */
   readonly sink: TraceSink;
+  /** Process identity (default this process). */
   readonly task?: TaskInfo;
   /** Nanosecond clock (default: performance.now() in ns). */
   readonly clock?: () => number;

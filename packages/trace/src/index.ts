@@ -29,10 +29,10 @@ export { DynamicProbe, propertySlot, type FunctionSlot, type ProbeOptions } from
 export { TraceBuffer, DEFAULT_BUFFER_ENTRIES, type TraceEntry, type EntryKind } from './events/buffer.js';
 export { tracePipe, formatEntry, type PipeOptions } from './events/pipe.js';
 export { layoutEntry, formatDescription, COMMON_FIELDS, type EntryLayout, type EventField, type FieldValue } from './events/fields.js';
-export { parseFetchPath, evalFetch, type FetchPath, type FetchFinal } from './events/fetch.js';
+export { parseFetchPath, evalFetch, type FetchPath, type FetchFinal, type ArgDecl } from './events/fetch.js';
 export type { PrintFormat } from './events/print-format.js';
-export type { ArgDeclInput, ProbeArg } from './events/marshal.js';
-export { parseFilter, filterFields, caretMessage, parseInteger, type FilterNode, type FilterOp, type NumPred, type StrPred } from './filter/parse.js';
+export type { ArgDeclInput, ProbeArg, ArgMode } from './events/marshal.js';
+export { parseFilter, filterFields, caretMessage, parseInteger, type FilterNode, type FilterOp, type NumPred, type StrPred, type NumConst } from './filter/parse.js';
 export { PredicateFilter, branchProgram, MATCH, NO_MATCH, type BranchInsn } from './filter/preds.js';
 export { compileFilter, compileTree, MAX_COMPILED_GLOB, type CompiledFilter, type CompileTarget } from './filter/compile.js';
 export { parseGlob, matchGlob, type GlobElem } from './filter/glob.js';
@@ -40,5 +40,5 @@ export { SimNetStack, SIM_DEVICES, DEFAULT_FREE_LOCATION, deviceOfPacket, length
 export { handleControl, progInfo, progDump, mapInfo, mapDump, type ControlOp, type ControlRequest, type ControlResponse, type ProgInfo, type ProgDump, type MapInfo, type MapDump } from './control/protocol.js';
 export { controlRequest } from './control/client.js';
 export type { ControlServer } from './control/server.js';
-export { runTraceBench, formatTraceBench, BENCH_FILTER, TEN_CONDITIONS, type TraceBenchOptions, type TraceBenchResult, type BenchRow, type BenchTable } from './bench/trace-bench.js';
+export { runTraceBench, measureRow, benchRows, assembleBench, formatTraceBench, BENCH_FILTER, TEN_CONDITIONS, type TraceBenchOptions, type TraceBenchResult, type BenchRow, type BenchTable, type BenchRowSpec, type RowMeasure, type MeasureOptions } from './bench/trace-bench.js';
 export { runDemo, demoTable, type DemoOptions, type DemoResult, type DemoTable, type DemoTableRow } from './sim/demo.js';

@@ -21,17 +21,25 @@ import { esmExportSlot } from './events/esm-hooks.js';
 
 /** What the tracer needs of a loaded program (a Runtime's `LoadedProgram` fits). */
 export interface LoadedProgramLike {
+  /** The program as loaded. */
   readonly spec: ProgramSpec;
+  /** What the checker produced. */
   readonly verified: VerifiedProgram;
+  /** What the engine produced. */
   readonly runnable: Runnable;
+  /** Its maps, in spec order. */
   readonly maps: readonly BpfMap[];
+  /** Engine name. */
   readonly engine: string;
+  /** Frees code and maps. */
   dispose(): void;
 }
 
 /** What the tracer needs of a Runtime (structural, so any Runtime fits). */
 export interface ProgramLoader {
+  /** The VM programs run in. */
   readonly vm: Vm;
+  /** Checks and compiles a program against a subsystem. */
   load(spec: ProgramSpec, options: { subsystem: TraceSubsystem; engine?: string; license?: string; check?: Record<string, unknown> }): LoadedProgramLike;
 }
 
@@ -51,6 +59,7 @@ export interface TracerOptions {
 
 /** Options of {@link Tracer.attach}. */
 export interface AttachOptions {
+  /** Engine (default the tracer's). */
   readonly engine?: EngineChoice | (string & {});
   /** License for formats without one (default the spec's, "GPL"). */
   readonly license?: string;
@@ -62,6 +71,7 @@ export interface AttachOptions {
 export interface FilterOptions {
   /** `preds`: record, walk predicates, discard (ftrace); `bpf`: compile to BPF, run on the arguments. */
   readonly mode?: 'preds' | 'bpf';
+  /** Engine of a `bpf` filter (default the tracer's). */
   readonly engine?: EngineChoice | (string & {});
 }
 
@@ -69,19 +79,25 @@ export interface FilterOptions {
 export interface AttachedProgram {
   /** Tracer-wide id (what `ebpf prog list` shows). */
   readonly id: number;
+  /** Program name. */
   readonly name: string;
+  /** The event it runs on. */
   readonly event: TraceEvent;
   /** `program` (attached bytecode) or `filter` (a compiled filter string). */
   readonly kind: 'program' | 'filter';
   /** The filter string of a compiled filter. */
   readonly filter?: string;
+  /** What the runtime loaded. */
   readonly loaded: LoadedProgramLike;
+  /** Engine that runs it. */
   readonly engine: string;
+  /** When it was attached. */
   readonly attachedAt: Date;
   /** Runs so far. */
   readonly runs: number;
   /** Runs that ended in an error. */
   readonly errors: number;
+  /** Message of the last failed run. */
   readonly lastError?: string;
   /** Detaches and unloads the program. */
   detach(): void;
@@ -144,6 +160,7 @@ export class Tracer {
   readonly buffer: TraceBuffer;
   /** Known struct layouts. */
   readonly structs: StructRegistry;
+  /** The runtime programs load into. */
   readonly runtime: ProgramLoader;
   private readonly host: EventHost;
   private readonly eventsByName = new Map<string, TraceEvent>();
@@ -289,7 +306,7 @@ export class Tracer {
 
   private sink(): TraceSink {
     const push = (kind: TraceEntry['kind'], event: string, message: string) =>
-      this.buffer.push({ seq: this.buffer.nextSeq(), ts: this.host.now(), pid: this.task.pid, cpu: 0, comm: this.task.comm, kind, event, message });
+      this.buffer.push({ seq: -1, ts: this.host.now(), pid: this.task.pid, cpu: 0, comm: this.task.comm, kind, event, message });
     return {
       printk: (message, program) => push('print', this.host.current?.name ?? program, message),
       dumpStack: (program) => {
@@ -377,7 +394,7 @@ export class Tracer {
     if (this.warned.has(a)) return;
     this.warned.add(a);
     this.buffer.push({
-      seq: this.buffer.nextSeq(),
+      seq: -1,
       ts: this.host.now(),
       pid: this.task.pid,
       cpu: 0,

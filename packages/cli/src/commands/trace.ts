@@ -5,19 +5,24 @@
  * `trace format` prints the simulated events' format descriptions. The tracing itself is
  * @ebpf/trace's; this file wires engines and prints.
  */
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { CheckerError, createContainer, ParseError, registerEngine, Runtime, type Dialect, type Engine } from '@ebpf/core';
 import {
+  assembleBench,
+  benchRows,
   caretMessage,
   formatTraceBench,
+  measureRow,
   registerTrace,
   runDemo,
-  runTraceBench,
   SimNetStack,
   Tracer,
+  type BenchRowSpec,
   type DemoResult,
+  type RowMeasure,
   type TraceBenchResult,
 } from '@ebpf/trace';
 import { CliExit, usage } from '../exit.js';
@@ -33,16 +38,18 @@ export interface TraceSetup {
 }
 
 /**
- * Builds a Runtime with `trace` and the available engines, and a Tracer on it. A named engine
- * that cannot run here fails now, with the reason.
+ * Builds a Runtime with `trace` and the available engines (or only `only`), and a Tracer on it.
+ * A named engine that cannot run here fails now, with the reason. The VM's memory base is the
+ * native JIT's when that engine is registered, else 0.
  * @throws {@link NotSupportedError} for an unknown or unavailable named engine.
  */
-export async function traceSetup(engine = 'auto', bufferEntries?: number): Promise<TraceSetup> {
+export async function traceSetup(engine = 'auto', bufferEntries?: number, only?: readonly string[]): Promise<TraceSetup> {
   if (engine !== 'auto') await loadEngine(engine);
   const container = createContainer();
   registerTrace(container);
   const engines: string[] = [];
   for (const e of ENGINE_ENTRIES) {
+    if (only && !only.includes(e.name)) continue;
     let made: Engine;
     try {
       made = await e.load();
@@ -150,18 +157,46 @@ export function benchJson(r: TraceBenchResult): unknown {
   return { events: r.events, rows: rows(r.rows), ratio: r.ratio, tenConditions: { rows: rows(r.tenConditions.rows), ratio: r.tenConditions.ratio } };
 }
 
-async function benchCommand(flags: { events: number; runs: number; json?: boolean }): Promise<void> {
-  const { tracer, engines } = await traceSetup('auto', 4096);
-  const order = ['interp', ...engines.filter((e) => e !== 'interp')];
-  process.stderr.write(`bench: engines ${order.join(', ')}\n`);
-  const r = runTraceBench({
-    tracer,
-    engines: order.filter((e) => engines.includes(e)),
-    events: flags.events,
-    runs: flags.runs,
-    warmup: Math.min(100_000, flags.events),
-    progress: (l) => process.stderr.write(l + '\n'),
-  });
+interface BenchFlags {
+  readonly events: number;
+  readonly runs: number;
+  readonly json?: boolean;
+  readonly inProcess?: boolean;
+  readonly rowSpec?: string;
+}
+
+/** A tracer for one benchmark row: BPF rows get a runtime with only their engine. */
+async function rowTracer(row: BenchRowSpec): Promise<Tracer> {
+  const engine = row.engine ?? 'interp';
+  return (await traceSetup(engine, 4096, [engine])).tracer;
+}
+
+async function benchCommand(flags: BenchFlags): Promise<void> {
+  const measureOpts = { events: flags.events, runs: flags.runs, warmup: Math.min(100_000, flags.events) };
+  if (flags.rowSpec !== undefined) {
+    // Child mode: measure one row in this fresh process and print it.
+    const row = JSON.parse(flags.rowSpec) as BenchRowSpec;
+    process.stdout.write(JSON.stringify(measureRow(row, { ...measureOpts, tracer: await rowTracer(row) })) + '\n');
+    return;
+  }
+  const available = (await traceSetup('auto', 1024)).engines;
+  const engines = ['interp', ...available.filter((e) => e !== 'interp')];
+  const rows = benchRows(engines);
+  process.stderr.write(`bench: engines ${engines.join(', ')}; ${flags.inProcess ? 'one process' : 'one process per row'}\n`);
+  const measured: RowMeasure[] = [];
+  for (const row of rows) {
+    process.stderr.write(`bench: ${row.name}\n`);
+    if (flags.inProcess) {
+      measured.push(measureRow(row, { ...measureOpts, tracer: await rowTracer(row) }));
+      continue;
+    }
+    // Each row in a fresh process, so one row's JIT state and garbage do not tax the next.
+    const args = [...process.execArgv, process.argv[1]!, 'trace', 'bench', '--events', String(flags.events), '--runs', String(flags.runs), '--row-spec', JSON.stringify(row)];
+    const child = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 20 });
+    if (child.status !== 0) throw new CliExit(1, `bench: row '${row.name}' failed: ${child.stderr.trim() || `exit ${child.status}`}`);
+    measured.push(JSON.parse(child.stdout.trim().split('\n').pop()!) as RowMeasure);
+  }
+  const r = assembleBench(rows, measured, flags.events);
   process.stdout.write((flags.json ? JSON.stringify(benchJson(r)) : formatTraceBench(r)) + '\n');
 }
 
@@ -194,7 +229,9 @@ export function register(program: Command): void {
     .option('--events <n>', 'events per run', positiveInt('--events'), 1_000_000)
     .option('--runs <n>', 'runs per row (the best is kept)', positiveInt('--runs'), 3)
     .option('--json', 'print JSON only on stdout')
-    .action(async (flags: { events: number; runs: number; json?: boolean }) => benchCommand(flags));
+    .option('--in-process', 'measure every row in this process (default: one fresh process per row)')
+    .addOption(new Option('--row-spec <json>', 'internal: measure one row and print it').hideHelp())
+    .action(async (flags: BenchFlags) => benchCommand(flags));
   trace
     .command('format [event]')
     .description("print the simulated events' format descriptions (like events/<system>/<event>/format)")

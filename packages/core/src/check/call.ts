@@ -88,6 +88,8 @@ export function checkHelperCall(env: CheckEnv, def: HelperDef): void {
       regs[0] = ptrReg('mem_or_null', { id: env.newId(), ref, range: Number(size.s.umin) });
       break;
     }
+    default:
+      env.fail('UNSUPPORTED', { what: `helper ${def.name}: return kind '${String(proto.ret)}'` });
   }
 }
 
@@ -184,5 +186,9 @@ function checkArg(env: CheckEnv, def: HelperDef, regno: number, r: Reg, kind: Ar
       return;
     case 'func':
       env.fail('UNSUPPORTED', { what: 'callback arguments' });
+      return;
+    default:
+      // A prototype built outside TypeScript may name a kind this checker does not know.
+      env.fail('UNSUPPORTED', { what: `helper ${def.name}: argument kind '${String(kind)}'` });
   }
 }

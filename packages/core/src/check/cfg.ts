@@ -49,6 +49,7 @@ export interface CfgOptions {
 }
 
 const ALL_ARGS = 0b111110; // r1..r5
+const NONE: readonly number[] = Object.freeze([]);
 
 /** Registers an instruction reads and writes (bit masks over r0..r10). */
 function useDef(insn: Insn, m: Mnemonic): [use: number, def: number] {
@@ -133,6 +134,13 @@ export function buildCfg(p: LoweredProgram, insns: readonly Insn[], opts: CfgOpt
     }
   }
 
+  // Successors of every instruction, computed once (calls fall through; exit has none).
+  const succ: Array<readonly number[]> = new Array<readonly number[]>(n);
+  for (let pc = 0; pc < n; pc++) {
+    const insn = insnAt[pc];
+    succ[pc] = insn ? successors(insn, mnemonicAt[pc]!, pc, insn.code === 0x18 ? 2 : 1) : NONE;
+  }
+
   // 2. Functions.
   const sorted = [...starts].sort((a, b) => a - b);
   const funcs: CfgFunc[] = sorted.map((start, i) => ({ start, end: i + 1 < sorted.length ? sorted[i + 1]! : n }));
@@ -148,7 +156,7 @@ export function buildCfg(p: LoweredProgram, insns: readonly Insn[], opts: CfgOpt
     const width = insn.code === 0x18 ? 2 : 1;
     const f = funcs[funcOf[pc]!]!;
     const isJump = m.form === 'ja' || m.form === 'gotol' || m.form === 'jmp-reg' || m.form === 'jmp-imm';
-    for (const t of successors(insn, m, pc, width)) {
+    for (const t of succ[pc]!) {
       const fallThrough = t === pc + width && !(m.form === 'ja' || m.form === 'gotol');
       if (fallThrough) {
         if (t >= f.end) return new CfgRefusal(t >= n && opts.seed ? 'LAST_NOT_EXIT' : 'FALL_OFF_END', pc);
@@ -174,11 +182,10 @@ export function buildCfg(p: LoweredProgram, insns: readonly Insn[], opts: CfgOpt
     while (stack.length > 0) {
       const top = stack[stack.length - 1]!;
       const [pc, k] = top;
-      const insn = insnAt[pc]!;
-      const succ = successors(insn, mnemonicAt[pc]!, pc, insn.code === 0x18 ? 2 : 1);
-      if (k < succ.length) {
+      const next = succ[pc]!;
+      if (k < next.length) {
         top[1] = k + 1;
-        const t = succ[k]!;
+        const t = next[k]!;
         if (state[t] === 0) {
           state[t] = 1;
           stack.push([t, 0]);
@@ -226,7 +233,7 @@ export function buildCfg(p: LoweredProgram, insns: readonly Insn[], opts: CfgOpt
       const m = mnemonicAt[pc];
       if (!insn || !m) continue;
       let out = 0;
-      for (const t of successors(insn, m, pc, insn.code === 0x18 ? 2 : 1)) if (t < n) out |= liveIn[t]!;
+      for (const t of succ[pc]!) if (t < n) out |= liveIn[t]!;
       const [use, def] = useDef(insn, m);
       const live = (use | (out & ~def)) & 0x3ff;
       if (live !== liveIn[pc]) {

@@ -12,9 +12,12 @@ import { type Frame, type VState, regText, slotText, FRAME_SLOTS } from './reg-s
 /** Default number of log lines kept. */
 export const DEFAULT_LOG_LINES = 4000;
 
-/** A bounded log of verifier lines. */
+/**
+ * A bounded log of verifier lines. Instruction lines are kept as slot numbers and formatted only
+ * when the log is read, so a check that succeeds pays almost nothing for its log.
+ */
 export class VerifierLog {
-  private buf: string[] = [];
+  private buf: Array<string | number> = [];
   private dropped = 0;
   private readonly disasmCache: Array<string | undefined>;
 
@@ -29,7 +32,7 @@ export class VerifierLog {
   }
 
   /** Appends a line. */
-  push(line: string): void {
+  push(line: string | number): void {
     this.buf.push(line);
     if (this.buf.length > 2 * this.cap) {
       const cut = this.buf.length - this.cap;
@@ -53,16 +56,16 @@ export class VerifierLog {
     return d;
   }
 
-  /** Logs the instruction at `pc`. */
+  /** Logs the instruction at `pc` (formatted when read). */
   insn(pc: number): void {
-    this.push(`${pc}: ${this.disasm(pc)}`);
+    this.push(pc);
   }
 
   /** Appends the state after the last instruction line (verbose mode). */
   annotateLast(st: VState): void {
     const i = this.buf.length - 1;
     if (i < 0) return;
-    this.buf[i] = `${this.buf[i]!.padEnd(40)} ; ${this.stateText(st)}`;
+    this.buf[i] = `${this.line(this.buf[i]!).padEnd(40)} ; ${this.stateText(st)}`;
   }
 
   /** The current frame's state as one line: `R1=ctx() R10=fp0 fp-8=mmmmmmmm`. */
@@ -73,9 +76,13 @@ export class VerifierLog {
     return parts.join(' ');
   }
 
+  private line(e: string | number): string {
+    return typeof e === 'number' ? `${e}: ${this.disasm(e)}` : e;
+  }
+
   /** Lines kept, oldest first. */
-  lines(): readonly string[] {
-    return this.buf.slice();
+  lines(): string[] {
+    return this.buf.map((e) => this.line(e));
   }
 
   /** Lines dropped because of the cap. */

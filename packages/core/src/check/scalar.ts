@@ -96,7 +96,10 @@ export function sync(s: Scalar): Scalar | undefined {
     if (umin > umax || smin > smax) return undefined;
     const r = tnumRange(umin, umax);
     if (tnumConflict(t, r)) return undefined;
-    t = tnumIntersect(t, r);
+    const nt = tnumIntersect(t, r);
+    // A second round only helps when the bounds gave the known bits something new.
+    if (nt.value === t.value && nt.mask === t.mask) break;
+    t = nt;
   }
   if (umin > umax || smin > smax) return undefined;
   return { umin, umax, smin, smax, t };
@@ -271,7 +274,7 @@ export function scalarAlu(op: number, a: Scalar, b: Scalar, is64: boolean, off: 
       const s = shiftAmount(y, 32);
       if (s === undefined) return scalarURange(0n, U32_MAX);
       const sx = scalarSext(x, 32);
-      const r = sync({ ...SCALAR_UNKNOWN, smin: sx.smin >> BigInt(s), smax: sx.smax >> BigInt(s), t: tnumArsh(tnumCast(sx.t, 4), s, 32) });
+      const r = sync({ ...SCALAR_UNKNOWN, smin: sx.smin >> BigInt(s), smax: sx.smax >> BigInt(s), t: tnumArsh(sx.t, s, 64) });
       return scalarTrunc(r ?? SCALAR_UNKNOWN, 4);
     }
     case AluOp.LSH:

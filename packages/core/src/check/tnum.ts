@@ -27,11 +27,18 @@ export function tnumConst(v: bigint): Tnum {
 /** Nothing known. */
 export const TNUM_UNKNOWN: Tnum = Object.freeze({ value: 0n, mask: U64_MAX });
 
+/** Number of significant bits of a value below 2^64 (0 for 0). */
+export function bitLength(v: bigint): number {
+  const hi = Number(v >> 32n);
+  if (hi !== 0) return 64 - Math.clz32(hi);
+  return 32 - Math.clz32(Number(v & 0xffff_ffffn));
+}
+
 /** The smallest tnum containing every value of `[min, max]` (unsigned). */
 export function tnumRange(min: bigint, max: bigint): Tnum {
   const chi = min ^ max;
   if (chi === 0n) return tnumConst(min);
-  const bits = BigInt(chi.toString(2).length);
+  const bits = BigInt(bitLength(chi));
   if (bits > 63n) return TNUM_UNKNOWN;
   const delta = (1n << bits) - 1n;
   return { value: min & ~delta & U64_MAX, mask: delta };

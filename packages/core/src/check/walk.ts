@@ -51,7 +51,7 @@ export interface WalkResult {
   readonly helperAt: ReadonlyMap<number, HelperDef>;
   /** Stack bytes used per function. */
   readonly stackDepth: readonly number[];
-  /** The log (only kept in full when verbose). */
+  /** The log (verbose runs only; empty otherwise). */
   readonly log: readonly string[];
 }
 
@@ -157,7 +157,7 @@ export class Walker implements CheckEnv {
   run(): WalkResult {
     const s = this.settings;
     this.log.push('func#0 @0');
-    this.log.push(`0: ${this.log.stateText(this.st)}`);
+    if (s.verbose) this.log.push(`0: ${this.log.stateText(this.st)}`);
     let pc = 0;
     for (;;) {
       if (pc < 0) {
@@ -167,7 +167,7 @@ export class Walker implements CheckEnv {
         this.st = next.st;
         this.node = next.node;
         pc = next.pc;
-        this.log.push(`from ${next.from} to ${pc}: ${this.log.stateText(this.st)}`);
+        this.log.push(s.verbose ? `from ${next.from} to ${pc}: ${this.log.stateText(this.st)}` : `from ${next.from} to ${pc}`);
       }
       this.pc = pc;
       if (++this.processed > s.maxProcessed) this.fail('TOO_COMPLEX', { processed: this.processed - 1, limit: s.maxProcessed });
@@ -189,7 +189,7 @@ export class Walker implements CheckEnv {
       helpers: this.helpersUsed,
       helperAt: this.helperAt,
       stackDepth: this.depth,
-      log: this.log.lines(),
+      log: s.verbose ? this.log.lines() : [],
     };
   }
 

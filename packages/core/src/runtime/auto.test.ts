@@ -52,6 +52,8 @@ describe('chooseEngine', () => {
     expect(choice.engine.name).toBe(cheapest);
     expect(choice.reason).toMatch(/^auto: \S+ \(lowest estimated cost/);
     expect(choice.reason).toMatch(/loops/);
+    // With the measured figures the wasm JIT is never slower per instruction than native code.
+    expect(choice.engine.name).toBe('jit-wasm');
   });
 
   it('skips engines that are not registered or cannot run here', () => {

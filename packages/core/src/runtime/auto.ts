@@ -26,15 +26,19 @@ export interface EngineCost {
 
 /**
  * Measured with `node --conditions=@ebpf/source --import tsx packages/bench/src/engine-costs.ts`
- * (Node 20.20, x86-64, 2 shared cores; best of 5): the wasm JIT enters in ~12 ns and reaches a
- * helper in ~7 ns, the native JIT needs ~70 ns through koffi and ~120 ns per helper callback,
- * and both execute loops at about the same speed (0.27 ns/insn xorshift, 0.08 ns/insn checksum);
- * the interpreter runs 4-6 ns per instruction.
+ * and `pnpm bench` (Node 20.20, x86-64, 2 cores shared with other work; best of 5 samples):
+ * entry = an empty program through `runLow32`; per instruction = the mean of a dependent
+ * xorshift loop (wasm 0.18, native 0.18, interp 4.4 ns) and a 1500-byte checksum (wasm 0.066,
+ * native 0.10, interp 5.5 ns); per helper = (10 calls - empty) / 10. The wasm JIT enters in
+ * ~11 ns and reaches a JS helper in ~10 ns; the native JIT pays ~50 ns through koffi and
+ * ~150 ns per helper callback and is no faster per instruction, so on this machine class the
+ * rule picks jit-wasm whenever it can run, then jit-x86_64 (hosts without WebAssembly), then
+ * the interpreter. Re-measure and update these figures when an engine changes.
  */
 export const ENGINE_COSTS: Readonly<Record<string, EngineCost>> = Object.freeze({
-  'jit-wasm': { entryNs: 12, perInsnNs: 0.18, perHelperNs: 7 },
-  'jit-x86_64': { entryNs: 70, perInsnNs: 0.17, perHelperNs: 120 },
-  interp: { entryNs: 75, perInsnNs: 5, perHelperNs: 30 },
+  'jit-wasm': { entryNs: 11, perInsnNs: 0.12, perHelperNs: 10 },
+  'jit-x86_64': { entryNs: 50, perInsnNs: 0.14, perHelperNs: 150 },
+  interp: { entryNs: 35, perInsnNs: 5, perHelperNs: 50 },
 });
 
 /** Instructions a loop body is assumed to run per program run (loops are bounded, counts unknown). */

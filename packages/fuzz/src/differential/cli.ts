@@ -53,7 +53,7 @@ function main(): number {
     return 2;
   }
   process.stderr.write(`fuzz:diff: ${args.count} programs from seed ${args.seed} through ${engines.map((e) => e.name).join(', ')}\n`);
-  const harness = new DifferentialHarness(engines, (spec, subsystem) => check(spec, subsystem, []));
+  const harness = new DifferentialHarness(engines, (spec, subsystem, maps) => check(spec, subsystem, maps));
   const bar = new SingleBar({ format: ' {bar} {value}/{total} | accepted {accepted} | mismatches {bad}', stream: process.stderr }, Presets.shades_classic);
   bar.start(args.count, 0, { accepted: 0, bad: 0 });
   const started = performance.now();

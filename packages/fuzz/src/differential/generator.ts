@@ -7,7 +7,7 @@
  */
 import { insn, type Insn, type ProgramSpec } from '@ebpf/core';
 import type { Prng } from './prng.js';
-import { DIFF_CTX_SIZE, DiffHelper } from './subsystem.js';
+import { DIFF_CTX_SIZE, DIFF_MAPS, DIFF_VALUE_SIZE, DiffHelper } from './subsystem.js';
 
 /** Options of {@link generateProgram}. */
 export interface GenerateOptions {
@@ -50,7 +50,7 @@ export function generateProgram(rng: Prng, name: string, options: GenerateOption
   const funcs: Stmt[][] = [];
   funcs.push(genFunction(rng, true, options.statements ?? rng.range(10, 40), 1, subCount, loops));
   for (let f = 1; f <= subCount; f++) funcs.push(genFunction(rng, false, rng.range(3, 12), f + 1, subCount, loops));
-  return { name, dialect: 'rfc', insns: layout(pruneUnreachable(funcs)), maps: [], license: 'GPL' };
+  return { name, dialect: 'rfc', insns: layout(pruneUnreachable(funcs)), maps: DIFF_MAPS, license: 'GPL' };
 }
 
 /** True when control can fall out of the statement's end into the next one. */
@@ -190,11 +190,15 @@ function genFunction(rng: Prng, isMain: boolean, count: number, self: number, su
       body.push({ insns: [insn({ code: 0x05 })], jump: { at: 0, to: -1 } }); // ja
     } else if (pick < 36) {
       body.push({ insns: g.helperCall() });
-    } else if (pick < 41 && self <= subCount) {
+    } else if (pick < 38) {
+      body.push({ insns: g.mapUpdate() });
+    } else if (pick < 41) {
+      body.push({ insns: g.mapLookup() });
+    } else if (pick < 46 && self <= subCount) {
       const callee = rng.range(self, subCount);
       const insns = [insn({ code: 0x85, src: 1 }), ...g.reinitArgs()];
       body.push({ insns, call: { at: 0, func: callee } });
-    } else if (pick < 43) {
+    } else if (pick < 48) {
       body.push({ insns: [insn({ code: 0xb7, dst: 0, imm: rng.s32() }), insn({ code: 0x95 })] }); // early exit
     } else {
       body.push({ insns: g.straight() });
@@ -333,6 +337,56 @@ class FuncGen {
   helperCall(): Insn[] {
     const id = this.rng.chance(0.7) ? DiffHelper.MIX : DiffHelper.NEG;
     return [insn({ code: 0x85, imm: id }), ...this.reinitArgs()];
+  }
+
+  /** A map pseudo-load of map `index` (the checker resolves it to the map's address). */
+  private mapLoad(dst: number, index: number): Insn {
+    return insn({ code: 0x18, dst, src: 1, imm: index, imm64: BigInt(index) });
+  }
+
+  /** A key for the maps at fp-8: mostly in range, sometimes not. */
+  private key(): Insn {
+    const k = this.rng.chance(0.8) ? this.rng.below(8) : this.rng.pick([8, 9, -1, 0x7fffffff, this.rng.s32()]);
+    return insn({ code: 0x62, dst: 10, off: -8, imm: k }); // stw [r10-8], k
+  }
+
+  /**
+   * `r0 = lookup(map, &key)`; when found, bump the value's first word and load its second into r0
+   * (so r0 is a scalar on both paths); then re-initialize r1..r5.
+   */
+  mapLookup(): Insn[] {
+    const rng = this.rng;
+    const map = rng.below(DIFF_MAPS.length);
+    const off = 8 * rng.below(DIFF_VALUE_SIZE / 8);
+    return [
+      this.key(),
+      this.mapLoad(1, map),
+      insn({ code: 0xbf, dst: 2, src: 10 }), // mov r2, r10
+      insn({ code: 0x07, dst: 2, imm: -8 }), // add r2, -8
+      insn({ code: 0x85, imm: DiffHelper.LOOKUP }),
+      insn({ code: 0x15, dst: 0, imm: 0, off: 4 }), // jeq r0, 0, +4
+      insn({ code: 0x79, dst: 1, src: 0, off: 0 }), // ldxdw r1, [r0]
+      insn({ code: 0x07, dst: 1, imm: rng.s32() }), // add r1, imm
+      insn({ code: 0x7b, dst: 0, src: 1, off: 0 }), // stxdw [r0], r1
+      insn({ code: 0x79, dst: 0, src: 0, off }), // ldxdw r0, [r0+off]
+      ...this.reinitArgs(),
+    ];
+  }
+
+  /** `update(map, &key, &value at fp-24, BPF_ANY)`, then re-initialize r1..r5. */
+  mapUpdate(): Insn[] {
+    const map = this.rng.below(DIFF_MAPS.length);
+    return [
+      this.key(),
+      this.mapLoad(1, map),
+      insn({ code: 0xbf, dst: 2, src: 10 }),
+      insn({ code: 0x07, dst: 2, imm: -8 }),
+      insn({ code: 0xbf, dst: 3, src: 10 }),
+      insn({ code: 0x07, dst: 3, imm: -24 }),
+      insn({ code: 0xb7, dst: 4, imm: 0 }),
+      insn({ code: 0x85, imm: DiffHelper.UPDATE }),
+      ...this.reinitArgs(),
+    ];
   }
 
   /** r1..r5 = random constants (they are unreadable after a call). */

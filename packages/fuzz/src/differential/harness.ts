@@ -1,14 +1,15 @@
 /**
  * Runs one program through several engines in one VM and compares what they did: r0 (or the
- * error code), the bytes of the context and of the whole stack, and the helper-call trace. The
+ * error code), the bytes of the context and of the whole stack, the maps' entries, and the
+ * helper-call trace. The
  * first engine is the oracle (the interpreter); every other one must match it exactly. Which
  * programs to run is the generator's and the round's business.
  */
-import { EbpfError, Vm, type Engine, type ProgramSpec, type Region, type VerifiedProgram } from '@ebpf/core';
-import { DIFF_CTX_SIZE, DiffSubsystem, type HelperCall } from './subsystem.js';
+import { EbpfError, Vm, type BpfMap, type Engine, type ProgramSpec, type Region, type VerifiedProgram } from '@ebpf/core';
+import { DIFF_CTX_SIZE, DIFF_MAPS, DiffSubsystem, type HelperCall } from './subsystem.js';
 
 /** The checker, passed in: `check(spec, subsystem, maps)` from `@ebpf/core`. */
-export type Verifier = (spec: ProgramSpec, subsystem: DiffSubsystem) => VerifiedProgram;
+export type Verifier = (spec: ProgramSpec, subsystem: DiffSubsystem, maps: readonly BpfMap[]) => VerifiedProgram;
 
 /** What one engine did with one program. */
 export interface EngineOutcome {
@@ -19,6 +20,8 @@ export interface EngineOutcome {
   /** Context bytes, then stack bytes, after the run. */
   readonly memory: Uint8Array;
   readonly trace: readonly HelperCall[];
+  /** Every map's entries after the run, `key=value` in hex, sorted. */
+  readonly maps: readonly string[];
 }
 
 /** The result of one differential case. */
@@ -39,6 +42,8 @@ export class DifferentialHarness {
   readonly vm: Vm;
   readonly subsystem = new DiffSubsystem();
   private readonly ctx: Region;
+  /** The maps of {@link DIFF_MAPS}, which every generated program declares. */
+  readonly maps: readonly BpfMap[];
 
   /**
    * @param engines the engines, oracle first; engines that cannot run here must be left out.
@@ -52,13 +57,14 @@ export class DifferentialHarness {
     const native = engines.find((e) => e.engine.memoryBase !== undefined)?.engine;
     this.vm = new Vm({ size: 1 << 20, ...(native ? { base: (m: WebAssembly.Memory) => native.memoryBase!(m) } : {}) });
     this.ctx = this.vm.mem.alloc(DIFF_CTX_SIZE, { kind: 'context', name: 'ctx' });
+    this.maps = DIFF_MAPS.map((m) => this.vm.createMap(m));
   }
 
   /** Checks `spec`, runs it through every engine with `ctxInit` as the context, and compares. */
   runCase(spec: ProgramSpec, ctxInit: Uint8Array): CaseResult {
     let verified: VerifiedProgram;
     try {
-      verified = this.verify(spec, this.subsystem);
+      verified = this.verify(spec, this.subsystem, spec.maps.length > 0 ? this.maps : []);
     } catch (e) {
       if (EbpfError.is(e) && e.code === 'CHECK') return { accepted: false, rejected: (e as EbpfError & { reason?: string }).reason ?? e.message, outcomes: new Map() };
       throw e;
@@ -74,6 +80,7 @@ export class DifferentialHarness {
     const stack = this.vm.stack;
     mem.bytes.fill(0, stack.offset, stack.offset + stack.size);
     mem.bytes.set(ctxInit.subarray(0, DIFF_CTX_SIZE), this.ctx.offset);
+    for (const m of this.maps) m.clear();
     this.subsystem.reset();
     let r0: bigint | undefined;
     let error: string | undefined;
@@ -90,7 +97,9 @@ export class DifferentialHarness {
     const memory = new Uint8Array(DIFF_CTX_SIZE + stack.size);
     memory.set(mem.bytes.subarray(this.ctx.offset, this.ctx.offset + DIFF_CTX_SIZE), 0);
     memory.set(mem.bytes.subarray(stack.offset, stack.offset + stack.size), DIFF_CTX_SIZE);
-    return { ...(r0 !== undefined ? { r0 } : {}), ...(error !== undefined ? { error } : {}), memory, trace: this.subsystem.trace };
+    const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+    const maps = this.maps.flatMap((m) => [...m.entries()].map(([k, v]) => `${m.spec.name}[${hex(k)}]=${hex(v)}`)).sort();
+    return { ...(r0 !== undefined ? { r0 } : {}), ...(error !== undefined ? { error } : {}), memory, trace: this.subsystem.trace, maps };
   }
 }
 
@@ -112,6 +121,11 @@ export function compareOutcomes(outcomes: ReadonlyMap<string, EngineOutcome>): s
         const where = i < DIFF_CTX_SIZE ? `ctx+${i}` : `stack+${i - DIFF_CTX_SIZE}`;
         return `${vs}: memory differs at ${where}: 0x${o.memory[i]!.toString(16)} / 0x${oracle.memory[i]!.toString(16)}`;
       }
+    }
+    const mapDiff = o.maps.findIndex((e, i) => e !== oracle.maps[i]);
+    if (mapDiff >= 0 || o.maps.length !== oracle.maps.length) {
+      const i = mapDiff >= 0 ? mapDiff : Math.min(o.maps.length, oracle.maps.length);
+      return `${vs}: maps differ: ${o.maps[i] ?? 'none'} / ${oracle.maps[i] ?? 'none'}`;
     }
     const n = Math.max(o.trace.length, oracle.trace.length);
     for (let i = 0; i < n; i++) {

@@ -1,21 +1,43 @@
 /**
  * The subsystem differential programs run under: a 64-byte context readable and writable at
- * every naturally aligned offset and size, and helpers that record every call (id and r1..r5)
- * into a trace and return a value mixed from their arguments, so engines that pass arguments
- * or results differently disagree visibly. Comparing the traces is `harness.ts`'s job.
+ * every naturally aligned offset and size, helpers that record every call (id and r1..r5) into
+ * a trace and return a value mixed from their arguments (so engines that pass arguments or
+ * results differently disagree visibly), the map lookup/update helpers, and the two maps every
+ * program declares. Comparing traces, memory and maps is `harness.ts`'s job.
  */
-import { SimpleSubsystem, type ContextField, type HelperArgs, type HelperDef } from '@ebpf/core';
+import {
+  mapLookupElemHelper,
+  mapUpdateElemHelper,
+  SimpleSubsystem,
+  type ContextField,
+  type HelperArgs,
+  type HelperDef,
+  type MapSpec,
+} from '@ebpf/core';
 
 /** Context size of differential programs. */
 export const DIFF_CTX_SIZE = 64;
 
 /** Helper ids the generator calls. */
 export const DiffHelper = {
+  /** `bpf_map_lookup_elem` (jit-wasm inlines it for arrays). */
+  LOOKUP: 1,
+  /** `bpf_map_update_elem`. */
+  UPDATE: 2,
   /** Returns a 64-bit mix of r1..r5 (a BigInt). */
-  MIX: 1,
+  MIX: 200,
   /** Returns a small negative Number derived from r1. */
-  NEG: 2,
+  NEG: 201,
 } as const;
+
+/** Value size of the differential maps (16: two u64 words). */
+export const DIFF_VALUE_SIZE = 16;
+
+/** The maps every differential program declares: an array (index 0) and a hash (index 1). */
+export const DIFF_MAPS: readonly MapSpec[] = Object.freeze([
+  { name: 'arr', type: 'array', keySize: 4, valueSize: DIFF_VALUE_SIZE, maxEntries: 8, flags: 0 },
+  { name: 'tab', type: 'hash', keySize: 4, valueSize: DIFF_VALUE_SIZE, maxEntries: 8, flags: 0 },
+]);
 
 /** One recorded helper call. */
 export interface HelperCall {
@@ -60,6 +82,8 @@ export class DiffSubsystem extends SimpleSubsystem {
     };
     this.addHelper(mix);
     this.addHelper(neg);
+    this.addHelper(mapLookupElemHelper);
+    this.addHelper(mapUpdateElemHelper);
   }
 
   /** Clears the trace. */

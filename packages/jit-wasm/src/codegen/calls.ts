@@ -5,7 +5,7 @@
  * (bpf-to-bpf) are wasm calls to the subprogram's function with r1..r5 and the callee's frame
  * pointer (512 bytes lower); `callx` goes through one import that looks the helper id up.
  */
-import { EbpfError } from '@ebpf/core';
+import { EbpfError, LINUX_MAP_TYPE, MAP_DESCRIPTOR } from '@ebpf/core';
 import { W } from '../wasm/opcodes.js';
 import { Fault, type FuncEmitter } from './emitter.js';
 
@@ -35,6 +35,10 @@ export function emitCall(e: FuncEmitter, pc: number): void {
   const src = p.src[pc]!;
   if (src === 0) {
     const id = p.imm[pc]!;
+    if (e.env.inlinesLookup(id)) {
+      emitInlineLookup(e, pc, id);
+      return;
+    }
     storeArgs(e);
     e.i32(pc);
     e.w.u8(W.call).uleb(e.env.helperImport(id));
@@ -50,6 +54,56 @@ export function emitCall(e: FuncEmitter, pc: number): void {
     return;
   }
   throw new EbpfError('NOT_SUPPORTED', `jit-wasm: insn ${pc}: calls with src ${src} (kfuncs) are not supported`);
+}
+
+/**
+ * `bpf_map_lookup_elem` with an array map inline: the map descriptor (MAP_DESCRIPTOR, the
+ * layout core documents for JITs) says whether r1 is an array; if so r0 = values + key * stride
+ * when key < max entries, else NULL — no call at all. Any other map takes the helper call.
+ */
+function emitInlineLookup(e: FuncEmitter, pc: number, id: number): void {
+  const D = MAP_DESCRIPTOR;
+  const desc = e.t32a;
+  const index = e.t32b;
+  const k = e.address(1, 0);
+  if (k !== 0) {
+    e.i32(k);
+    e.op(W.i32_add);
+  }
+  e.teeLocal(desc);
+  e.memOp(W.i32_load, D.TYPE);
+  e.i32(LINUX_MAP_TYPE.array);
+  e.op(W.i32_eq);
+  e.w.u8x2(W.if, 0x7e); // (result i64)
+  {
+    e.memOp(W.i32_load, e.address(2, 0));
+    e.teeLocal(index);
+    e.getLocal(desc);
+    e.memOp(W.i32_load, D.MAX_ENTRIES);
+    e.op(W.i32_lt_u);
+    e.w.u8x2(W.if, 0x7e);
+    e.getLocal(desc);
+    e.memOp(W.i64_load, D.VALUES_ADDRESS);
+    e.getLocal(index);
+    e.op(W.i64_extend_i32_u);
+    e.getLocal(desc);
+    e.memOp(W.i64_load32_u, D.VALUE_STRIDE);
+    e.op(W.i64_mul);
+    e.op(W.i64_add);
+    e.w.u8(W.else);
+    e.i64(0);
+    e.w.u8(W.end);
+  }
+  e.w.u8(W.else);
+  {
+    storeArgs(e);
+    e.i32(pc);
+    e.w.u8(W.call).uleb(e.env.helperImport(id));
+    e.i32(0);
+    e.memOp(W.i64_load, e.env.argsOffset);
+  }
+  e.w.u8(W.end);
+  e.set(0);
 }
 
 /** Translates `callx reg` at `pc`: the register holds a helper id. */

@@ -10,6 +10,7 @@ import { ValType, W, type ValTypeCode } from '../wasm/opcodes.js';
 
 /** What every function of one module shares: VM layout and the module's function indices. */
 export interface ModuleEnv {
+  /** The program being compiled (all functions). */
   readonly program: LoweredProgram;
   /** VM memory base address as a Number (below 2^53). */
   readonly base: number;
@@ -26,6 +27,8 @@ export interface ModuleEnv {
    * its import returns an i32, 1 meaning "the run ends with r0 from the argument block".
    */
   stops(id: number): boolean;
+  /** True when calls to helper `id` get the inline array-map lookup fast path. */
+  inlinesLookup(id: number): boolean;
   /** Function index of the `callx` import (f64 id, i32 pc) -> i32 (1: the run ends). */
   readonly callxImport: number;
   /** Function index of the `fault` import (i32 code, i32 pc); it throws. */
@@ -53,11 +56,12 @@ export class FuncEmitter {
   readonly w = new ByteWriter(1024);
   /** Local index of each BPF register, or {@link CONST_FP} for a constant r10. */
   private readonly reg: Int32Array;
-  /** Scratch i64 locals. */
+  /** Scratch i64 local (register divisors, fetched atomic values). */
   readonly t64a: number;
-  readonly t64b: number;
-  /** Scratch i32 locals. */
+  /** Scratch i32 local (addresses, byte swaps, helper stop flags, map descriptors). */
   readonly t32a: number;
+  /** Second scratch i32 local (inline lookup index). */
+  readonly t32b: number;
   /** Dispatch-loop block id (i32). */
   readonly pcLocal: number;
   /** Local declarations after the parameters. */
@@ -79,7 +83,7 @@ export class FuncEmitter {
       for (let r = 3; r <= 9; r++) this.reg[r] = r;
       this.reg[10] = CONST_FP;
       next = 10;
-      this.locals = [[8 + 2, ValType.I64], [2, ValType.I32]];
+      this.locals = [[8 + 1, ValType.I64], [3, ValType.I32]];
     } else {
       // params: r1..r5, r10; locals: r0, r6..r9
       for (let r = 1; r <= 5; r++) this.reg[r] = r - 1;
@@ -87,12 +91,12 @@ export class FuncEmitter {
       this.reg[0] = 6;
       for (let r = 6; r <= 9; r++) this.reg[r] = r + 1;
       next = 11;
-      this.locals = [[5 + 2, ValType.I64], [2, ValType.I32]];
+      this.locals = [[5 + 1, ValType.I64], [3, ValType.I32]];
     }
     this.t64a = next;
-    this.t64b = next + 1;
-    this.t32a = next + 2;
-    this.pcLocal = next + 3;
+    this.t32a = next + 1;
+    this.pcLocal = next + 2;
+    this.t32b = next + 3;
   }
 
   /** True when r10 is the constant stack top (reads fold to a constant). */

@@ -52,6 +52,20 @@ export function isImm32(v: number): boolean {
   return Number.isInteger(v) && v >= -0x80000000 && v <= 0x7fffffff;
 }
 
+/** Multi-byte NOPs by length (Intel SDM, "Recommended Multi-Byte Sequence of NOP"). */
+const NOPS: readonly (readonly number[])[] = [
+  [],
+  [0x90],
+  [0x66, 0x90],
+  [0x0f, 0x1f, 0x00],
+  [0x0f, 0x1f, 0x40, 0x00],
+  [0x0f, 0x1f, 0x44, 0x00, 0x00],
+  [0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00],
+  [0x0f, 0x1f, 0x80, 0x00, 0x00, 0x00, 0x00],
+  [0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00],
+  [0x66, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00],
+];
+
 function isMem(rm: RM): rm is Mem {
   return typeof rm === 'object';
 }
@@ -83,6 +97,26 @@ export class X86Writer {
   /** A copy of the bytes written. */
   bytes(): Uint8Array {
     return this.buf.slice(0, this.n);
+  }
+
+  /** Drops everything written after offset `n` (to re-emit a sequence differently). */
+  truncate(n: number): void {
+    if (n < 0 || n > this.n) throw new EbpfError('ENCODE', `x86: cannot truncate to ${n} (length ${this.n})`);
+    this.n = n;
+  }
+
+  /** Appends `count` bytes of NOPs, as few instructions as possible (Intel's recommended forms). */
+  nop(count: number): void {
+    while (count > 0) {
+      const k = Math.min(count, NOPS.length - 1);
+      for (const b of NOPS[k]!) this.u8(b);
+      count -= k;
+    }
+  }
+
+  /** Pads with NOPs to the next multiple of `boundary` (a power of two). */
+  alignTo(boundary: number): void {
+    this.nop((boundary - (this.n % boundary)) % boundary);
   }
 
   /** Appends raw bytes. */

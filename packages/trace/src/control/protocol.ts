@@ -11,7 +11,9 @@ export type ControlOp = 'ping' | 'prog.list' | 'prog.dump' | 'map.list' | 'map.d
 
 /** A request line. */
 export interface ControlRequest {
+  /** Echoed in the response. */
   readonly id?: number;
+  /** What to do. */
   readonly op: ControlOp;
   /** Program or map id for `*.dump` / `map.clear`. */
   readonly target?: number;
@@ -22,43 +24,67 @@ export type ControlResponse = { readonly id?: number; readonly ok: true; readonl
 
 /** One program as `prog list` shows it. */
 export interface ProgInfo {
+  /** Tracer-wide program id. */
   readonly id: number;
+  /** Program name (file or filter name). */
   readonly name: string;
+  /** The event it is attached to (`system:event`). */
   readonly event: string;
+  /** `program` (attached bytecode) or `filter` (a compiled filter string). */
   readonly kind: 'program' | 'filter';
+  /** The filter string of a compiled filter. */
   readonly filter?: string;
+  /** `seed` or `rfc`. */
   readonly dialect: string;
+  /** Engine that runs it. */
   readonly engine: string;
+  /** License string. */
   readonly license: string;
   /** Instruction slots. */
   readonly insns: number;
+  /** VM ids of its maps. */
   readonly maps: readonly number[];
+  /** Runs so far. */
   readonly runs: number;
+  /** Runs that failed. */
   readonly errors: number;
+  /** Message of the last failure. */
   readonly lastError?: string;
+  /** When it was attached (ISO time). */
   readonly attachedAt: string;
 }
 
 /** A program as `prog dump` shows it: its info, disassembly and maps. */
 export interface ProgDump extends ProgInfo {
+  /** Kernel-syntax disassembly, one line per instruction with its slot index. */
   readonly disassembly: readonly string[];
+  /** Its maps. */
   readonly mapInfo: readonly MapInfo[];
 }
 
 /** One map as `map list` shows it. */
 export interface MapInfo {
+  /** VM map id. */
   readonly id: number;
+  /** Map name (`table0` for seed tables). */
   readonly name: string;
+  /** Map type (`hash`, `array`, ...). */
   readonly type: string;
+  /** Key bytes. */
   readonly keySize: number;
+  /** Value bytes. */
   readonly valueSize: number;
+  /** Maximum entries. */
   readonly maxEntries: number;
+  /** Entries present. */
   readonly count: number;
+  /** Ids of the attached programs using it. */
   readonly programs: readonly number[];
 }
 
 /** A map's entries as hex strings (bytes in memory order). */
 export interface MapDump extends MapInfo {
+  /** Entries, keys and values as space-separated hex bytes. */
   readonly entries: ReadonlyArray<{ readonly key: string; readonly value: string }>;
 }
 

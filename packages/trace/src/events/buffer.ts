@@ -11,8 +11,8 @@ export type EntryKind = 'event' | 'print' | 'stack' | 'warning';
 
 /** One recorded entry. */
 export interface TraceEntry {
-  /** Monotonic sequence number (counts dropped entries too). */
-  readonly seq: number;
+  /** Monotonic sequence number (counts dropped entries too); set by {@link TraceBuffer.push}. */
+  seq: number;
   /** Nanoseconds since the time origin. */
   readonly ts: number;
   readonly pid: number;
@@ -55,13 +55,14 @@ export class TraceBuffer {
     return this.size;
   }
 
-  /** The next sequence number (entries recorded so far, dropped or not). */
-  nextSeq(): number {
-    return this.seq++;
+  /** Entries pushed so far (dropped or not). */
+  get pushed(): number {
+    return this.seq;
   }
 
-  /** Appends an entry, dropping the oldest when full, and wakes waiting readers. */
+  /** Appends an entry (giving it the next sequence number), dropping the oldest when full, and wakes waiting readers. */
   push(e: TraceEntry): void {
+    e.seq = this.seq++;
     const cap = this.capacity;
     if (this.size === cap) {
       this.ring[this.head] = e;

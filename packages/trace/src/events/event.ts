@@ -12,7 +12,7 @@ import { toByteString, type StructRegistry } from '../host-structs.js';
 import type { ContextDescriptor } from '@ebpf/core';
 import { PredicateFilter } from '../filter/preds.js';
 import { parseFilter } from '../filter/parse.js';
-import type { TraceBuffer } from './buffer.js';
+import type { TraceBuffer, TraceEntry } from './buffer.js';
 import { castValue, evalFetch, parseFetchPath, type FetchPath } from './fetch.js';
 import { formatDescription, layoutEntry, writeEntry, type EntryLayout, type FieldValue } from './fields.js';
 import { resolveArgs, Marshaller, type ArgDeclInput, type ProbeArg } from './marshal.js';
@@ -23,6 +23,7 @@ export type FieldAssign = string | ((args: readonly unknown[]) => FieldValue | b
 
 /** Declaration of one event field. */
 export interface FieldDecl {
+  /** Field name (filters use it). */
   readonly name: string;
   /** C type: integers, pointers, `char[N]`. */
   readonly type: string;
@@ -32,10 +33,15 @@ export interface FieldDecl {
 
 /** What an event needs from the tracer that owns it. */
 export interface EventHost {
+  /** The VM holding contexts and copies. */
   readonly vm: Vm;
+  /** Where entries go. */
   readonly buffer: TraceBuffer;
+  /** Struct layouts for `struct X *` arguments. */
   readonly structs: StructRegistry;
+  /** Process id shown in entries. */
   readonly pid: number;
+  /** Task name shown in entries. */
   readonly comm: string;
   /** Nanoseconds since the time origin. */
   now(): number;
@@ -47,7 +53,9 @@ export interface EventHost {
 
 /** A program attached to an event, ready to run on its context. */
 export interface EventProgram {
+  /** Tracer-wide id. */
   readonly id: number;
+  /** Program name. */
   readonly name: string;
   /** True when the program reads the recorded entry from the context. */
   readonly needsEntry: boolean;
@@ -59,7 +67,9 @@ export interface EventProgram {
 export interface EventOptions {
   /** `system:event`. */
   readonly name: string;
+  /** Arguments (name and C type), in calling order. */
   readonly args?: readonly ArgDeclInput[];
+  /** The entry's fields; default one per argument. */
   readonly fields?: readonly FieldDecl[];
   /** Print format (default `field=value ...`). */
   readonly print?: PrintFormat;
@@ -83,11 +93,15 @@ const RECORD = 1, PREDS = 2, PROGRAMS = 3;
 
 /** One event. */
 export class TraceEvent {
+  /** System part of the name (`net`). */
   readonly system: string;
   /** Short name (`netif_receive_skb`). */
   readonly name: string;
+  /** Declared arguments. */
   readonly args: readonly ProbeArg[];
+  /** The recorded entry's layout. */
   readonly layout: EntryLayout;
+  /** The print format of its lines. */
   readonly printFormat: PrintFormat;
   /** Context offsets of the arguments. */
   readonly argOffsets: readonly number[];
@@ -287,14 +301,11 @@ export class TraceEvent {
       this.marshaller.marshal(values, slots);
       entry = this.assign(values);
     }
-    if (this.preds !== undefined && !this.preds.match(entry)) {
-      this.discarded++;
-      return;
-    }
-    this.recorded++;
+    // ftrace's order: reserve and fill the entry (timestamp included), then evaluate the
+    // predicates on the recorded entry, then commit or discard it.
     const host = this.host;
-    host.buffer.push({
-      seq: host.buffer.nextSeq(),
+    const rec: TraceEntry = {
+      seq: -1,
       ts: host.now(),
       pid: host.pid,
       cpu: 0,
@@ -303,7 +314,13 @@ export class TraceEvent {
       event: this.name,
       values: entry,
       render: this.render,
-    });
+    };
+    if (this.preds !== undefined && !this.preds.match(entry)) {
+      this.discarded++;
+      return;
+    }
+    this.recorded++;
+    host.buffer.push(rec);
   }
 
   /** Computes the entry's values from the (already marshalled) arguments. */

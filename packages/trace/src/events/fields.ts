@@ -13,7 +13,9 @@ export type FieldValue = number | bigint | string;
 
 /** One field of an event's entry. */
 export interface EventField {
+  /** Field name. */
   readonly name: string;
+  /** C type. */
   readonly type: CType;
   /** Byte offset in the entry. */
   readonly offset: number;
@@ -40,9 +42,11 @@ export const COMMON_PID = 3;
 
 /** The layout of one event's entry. */
 export interface EntryLayout {
+  /** Every field, common ones first. */
   readonly fields: readonly EventField[];
   /** Entry size in bytes (multiple of 8). */
   readonly size: number;
+  /** The field called `name`. */
   field(name: string): EventField | undefined;
 }
 

@@ -15,9 +15,11 @@ export type ArgMode = 'int' | 'struct' | 'string' | 'ptr' | 'auto';
 
 /** A declared probe argument. */
 export interface ProbeArg {
+  /** Argument name. */
   readonly name: string;
   /** Declared C type; `auto` arguments (dynamic probes without declarations) use `u64`. */
   readonly type: CType;
+  /** How it is marshalled. */
   readonly mode: ArgMode;
   /** The pointee layout of a `struct X *` argument. */
   readonly layout?: StructLayout;
@@ -25,7 +27,9 @@ export interface ProbeArg {
 
 /** Declaration of an argument: a name and a C type (`int`, `struct sk_buff *`, `char *`), or `auto`. */
 export interface ArgDeclInput {
+  /** Argument name (field sources use it). */
   readonly name: string;
+  /** C type, or `auto` (by the value's JS type). */
   readonly type: string;
 }
 

@@ -7,7 +7,9 @@ import type { EntryLayout, EventField, FieldValue } from './fields.js';
 
 /** A print format: printf text and the fields it prints, in order. */
 export interface PrintFormat {
+  /** printf text: `%s %d %u %x %p` with `l`/`ll`/`z` and widths. */
   readonly fmt: string;
+  /** Field names, one per conversion. */
   readonly fields: readonly string[];
 }
 

@@ -1,7 +1,8 @@
 /**
  * Compiles an ftrace filter string to plain BPF (the seed thread's proposal): loads, compares,
- * jumps; fields fetched once from the arguments through `bpf_probe_read_kernel` (pointer walks
- * like `skb->dev->name`) or read from the recorded entry in the context; string compares as
+ * jumps; fields fetched once from the arguments (pointer walks like `skb->dev->name` through
+ * `bpf_load_pointer`, the value through `bpf_probe_read_kernel`) or read from the recorded entry
+ * in the context; string compares as
  * word compares on the stack, globs as an unrolled state-set (NFA) match. Returns r0 = 1 to keep
  * the event, 0 to drop it. Checking and running the result are the checker's and engines' job.
  */
@@ -63,6 +64,7 @@ export function compileTree(tree: FilterNode, target: CompileTarget): CompiledFi
   let stack = 8; // fp-8: scratch for pointer hops
   e.aluReg('mov', R6, R1);
 
+  const need = stringBytesNeeded(tree);
   for (const f of filterFields(tree)) {
     if (f.common && f.index !== COMMON_PID) {
       homes.set(f, { kind: 'const', value: f.index === 0 ? BigInt(target.eventId) : 0n });
@@ -78,7 +80,7 @@ export function compileTree(tree: FilterNode, target: CompileTarget): CompiledFi
       e.call(HelperId.get_current_pid_tgid);
       castReg(e, R0, 4, true);
       e.stx(8, FP, off, R0);
-    } else if (f.path) fetchPath(e, f, off, target.argOffsets);
+    } else if (f.path) fetchPath(e, f, off, target.argOffsets, need.get(f) ?? f.type.size);
     else {
       needsEntry = true;
       fetchEntry(e, f, off);
@@ -131,7 +133,7 @@ function probeRead(e: Emitter, dst: number, size: number, src: number, add: numb
 }
 
 /** Emits the fetch of a path-sourced field into its stack home. */
-function fetchPath(e: Emitter, f: EventField, off: number, argOffsets: readonly number[]): void {
+function fetchPath(e: Emitter, f: EventField, off: number, argOffsets: readonly number[], bytes: number): void {
   const p = f.path!;
   const ctxOff = argOffsets[p.arg];
   if (ctxOff === undefined) throw new EbpfError('USAGE', `filter: field ${f.name} reads argument ${p.arg}, which is not passed in a register`);
@@ -143,15 +145,19 @@ function fetchPath(e: Emitter, f: EventField, off: number, argOffsets: readonly 
     return;
   }
   for (const h of p.hops) {
-    probeRead(e, -8, 8, R3, h, HelperId.probe_read_kernel);
-    e.ldx(8, R3, FP, -8);
+    // r3 = bpf_load_pointer(r3 + h): one argument, no copy (0 for a bad address).
+    e.aluReg('mov', R1, R3);
+    if (h !== 0) e.alu('add', R1, h);
+    e.call(HelperId.load_pointer);
+    e.aluReg('mov', R3, R0);
   }
   if (fin.kind === 'str') {
     probeRead(e, off, fin.size, R3, 0, HelperId.probe_read_kernel_str);
     return;
   }
   if (fin.kind === 'array') {
-    probeRead(e, off, fin.size, R3, fin.offset, HelperId.probe_read_kernel);
+    // Only the bytes the compares look at (equality needs the pattern and its NUL).
+    probeRead(e, off, Math.min(fin.size, bytes), R3, fin.offset, HelperId.probe_read_kernel);
     return;
   }
   probeRead(e, off, fin.size, R3, fin.offset, HelperId.probe_read_kernel);
@@ -159,6 +165,27 @@ function fetchPath(e: Emitter, f: EventField, off: number, argOffsets: readonly 
   castReg(e, R0, fin.size, fin.signed);
   castReg(e, R0, f.type.size, f.type.signed);
   e.stx(8, FP, off, R0);
+}
+
+/**
+ * Bytes of each string field the predicates read: a glob reads the whole field, an equality
+ * the pattern and its NUL; rounded up to 8 (a word copy), at most the field's size.
+ */
+function stringBytesNeeded(tree: FilterNode): Map<EventField, number> {
+  const out = new Map<EventField, number>();
+  const walk = (n: FilterNode): void => {
+    if (n.kind === 'and' || n.kind === 'or') {
+      walk(n.left);
+      walk(n.right);
+    } else if (n.kind === 'not') walk(n.expr);
+    else if (n.kind === 'str') {
+      const size = n.field.type.size;
+      const want = n.glob ? size : Math.min(size, Math.ceil((n.value.length + 1) / 8) * 8);
+      out.set(n.field, Math.max(out.get(n.field) ?? 0, want));
+    }
+  };
+  walk(tree);
+  return out;
 }
 
 /** Word sizes covering `n` bytes from a field's start (naturally placed relative to it). */

@@ -104,6 +104,31 @@ export class Emitter {
     let items = this.items;
     for (let changed = true; changed; ) {
       changed = false;
+      // Drop instructions no path reaches (a filter whose outcome is constant leaves one of
+      // the exits dead, and the checker refuses unreachable code, as Linux's does).
+      const labelAt = new Map<number, number>();
+      items.forEach((it, i) => {
+        if (it.kind === 'label') labelAt.set(it.id, i);
+      });
+      const live = new Uint8Array(items.length);
+      const work = [0];
+      while (work.length > 0) {
+        let i = work.pop()!;
+        while (i < items.length && !live[i]) {
+          live[i] = 1;
+          const it = items[i]!;
+          if (it.kind === 'insn') {
+            if (it.target !== undefined) work.push(labelAt.get(it.target) ?? items.length);
+            if (it.insn.code === 0x05 || it.insn.code === 0x95) break;
+          }
+          i++;
+        }
+      }
+      if (live.includes(0)) {
+        const before = items.length;
+        items = items.filter((it, i) => live[i] || it.kind === 'label');
+        changed = items.length !== before;
+      }
       const kept: Item[] = [];
       for (let i = 0; i < items.length; i++) {
         const it = items[i]!;

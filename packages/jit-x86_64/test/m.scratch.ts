@@ -1,0 +1,23 @@
+import { insn, lower, Vm } from '@ebpf/core';
+import { compileNative } from '../src/compile.js';
+import { bufferAddress, ffi } from '../src/native/memory.js';
+const vm = new Vm({ size: 1 << 20, base: (m) => bufferAddress(m.buffer) });
+const r = compileNative({ lowered: lower([insn({ code: 0xb7, dst: 0, imm: 0 }), insn({ code: 0x95 })]), helpers: new Map(), maps: [], name: 'e' }, vm);
+const a = vm.stackTop; const an = Number(a);
+const e = (r as any).entry, e32 = (r as any).entry32;
+const k = ffi();
+const pv = k.decode(r.address, k.proto('void pv(void)'));
+const p0 = k.decode(r.address, k.proto('uint32_t p0(void)'));
+const pd = k.decode(r.address, k.proto('uint32_t pd(double, double)'));
+const pi = k.decode(r.address, k.proto('uint32_t pi(int64_t, int64_t)'));
+function t(label: string, f: () => unknown) { let best = Infinity; for (let k = 0; k < 7; k++) { const n = 200000; const s = performance.now(); for (let i = 0; i < n; i++) f(); best = Math.min(best, (performance.now() - s) * 1e6 / n); } console.log(label.padEnd(24), best.toFixed(1), 'ns'); }
+t('run(bigint,bigint)', () => r.run(a, 1500n));
+t('run(number,number)', () => r.run(an, 1500));
+t('runLow32', () => r.runLow32(an, 1500));
+t('raw entry(bigint)', () => e(a, 1500n));
+t('raw entry(number)', () => e(an, 1500));
+t('raw entry32(number)', () => e32(an, 1500));
+t('void()', () => pv());
+t('u32()', () => p0());
+t('u32(double,double)', () => pd(an, 1500));
+t('u32(i64,i64)', () => pi(an, 1500));
