@@ -1,7 +1,8 @@
 /**
  * Measures what the `auto` engine rule is built on: for every engine that can run here, the
  * cost of one call of an empty program (entry cost), the per-instruction speed of a dependent
- * 64-bit xorshift loop and of a 1500-byte Internet checksum, and the cost of one helper call.
+ * 64-bit xorshift loop and of a 1500-byte Internet checksum, the cost of one helper call, and
+ * the time each JIT takes to compile a 4096-instruction program (first and median of 20).
  * Run: `node --conditions=@ebpf/source --import tsx packages/bench/src/engine-costs.ts`
  * (prints a table; `--json` prints JSON). Not part of the test suite.
  */
@@ -107,5 +108,42 @@ for (const p of PROGRAMS) {
   }
   rows.push(row);
 }
-if (process.argv.includes('--json')) process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
-else console.table(rows);
+/** A 4096-slot straight-line-and-branches program (different immediates each time). */
+function bigProgram(seed: number): ProgramSpec {
+  const lines: string[] = ['mov %r0, 0', 'mov %r3, 0'];
+  let n = 2;
+  while (n < 4094) {
+    const k = (n * 7 + seed) % 5;
+    if (k === 0) lines.push(`ldxw %r3, [%r1+${(n % 15) * 4}]`);
+    else if (k === 1) {
+      lines.push(`jgt %r3, ${n + seed}, +1`, 'add %r0, %r3');
+      n++;
+    } else if (k === 2) lines.push(`xor %r0, ${n + seed}`);
+    else if (k === 3) lines.push(`stxdw [%r10-${8 + (n % 8) * 8}], %r0`);
+    else lines.push('lsh %r0, 3');
+    n++;
+  }
+  lines.push('exit');
+  return { name: 'big', dialect: 'rfc', insns: parseAsm(lines.join('\n')), maps: [], license: 'GPL' };
+}
+
+const compileRows: Array<Record<string, number | string>> = [];
+for (const engine of engines.filter((e) => e.name !== 'interp')) {
+  const vm = new Vm({ size: 1 << 20, ...(engine.memoryBase ? { base: (m: WebAssembly.Memory) => engine.memoryBase!(m) } : {}) });
+  const times: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const verified = check(bigProgram(i), subsystem, []);
+    const t = performance.now();
+    engine.compile(verified, vm).dispose();
+    times.push(performance.now() - t);
+  }
+  const first = times[0]!;
+  const sorted = [...times].sort((a, b) => a - b);
+  compileRows.push({ engine: engine.name, slots: 4096, 'first ms': Number(first.toFixed(2)), 'median ms': Number(sorted[10]!.toFixed(2)) });
+}
+
+if (process.argv.includes('--json')) process.stdout.write(JSON.stringify({ run: rows, compile: compileRows }, null, 2) + '\n');
+else {
+  console.table(rows);
+  console.table(compileRows);
+}

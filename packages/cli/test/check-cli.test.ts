@@ -1,7 +1,7 @@
 // `ebpf check` driven through main(): OK and exit 0 for the seed's examples (trace subsystem),
 // the log with the refused instruction marked and exit 1 for unsafe programs, exit 2 for
 // unreadable input or a program that names no subsystem, `-v` states and `--json` verdicts.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -72,5 +72,16 @@ describe('ebpf check', () => {
     expect(stderr).toMatch(/--subsystem/);
     expect(await main(['check', raw, '--subsystem', 'nope'])).toBe(2);
     expect(await main(['check', raw, '--subsystem', 'trace', '--dialect', 'klingon'])).toBe(2);
+  });
+});
+
+describe('ebpf check on the clang-built examples', () => {
+  const dir = fileURLToPath(new URL('../../../examples/', import.meta.url));
+  const objects = readdirSync(dir).filter((f) => f.endsWith('.o') && !f.startsWith('core_regs'));
+  it.each(objects)('accepts every program of %s', async (f) => {
+    const code = await main(['check', join(dir, f), '--json']);
+    const j = JSON.parse(stdout);
+    expect(j.programs.filter((p: { accepted: boolean }) => !p.accepted)).toEqual([]);
+    expect(code).toBe(0);
   });
 });

@@ -49,6 +49,17 @@ describe('ebpf trace demo', () => {
     }
   });
 
+  it('records the events an RFC program returns non-zero for, and its helpers print', async () => {
+    // call bpf_dump_stack(ctx); r0 = 1; exit
+    const prog = join(tmp, 'keep.bin');
+    writeFileSync(prog, Uint8Array.of(0x85, 0, 0, 0, 0xeb, 0x03, 0, 0, 0xb7, 0, 0, 0, 1, 0, 0, 0, 0x95, 0, 0, 0, 0, 0, 0, 0));
+    expect(await main(['trace', 'demo', '--prog', prog, '--events', '3', '--engine', 'interp', '--json'])).toBe(0);
+    const r = JSON.parse(stdout) as { lines: string[]; program: { runs: number; errors: number } };
+    expect(r.program).toMatchObject({ runs: 3, errors: 0 });
+    expect(r.lines.filter((l) => /netif_receive_skb: <stack trace>/.test(l))).toHaveLength(3);
+    expect(r.lines.filter((l) => /netif_receive_skb: dev=\w+ skbaddr=0x[0-9a-f]+ len=\d+$/.test(l))).toHaveLength(3);
+  });
+
   it('points at the column of a bad filter (exit 2)', async () => {
     expect(await main(['trace', 'demo', '--filter', 'name == eth5 && lenn > 1'])).toBe(2);
     expect(stderr).toContain('name == eth5 && lenn > 1\n                ^\nparse_error: \'lenn\' is not a field');

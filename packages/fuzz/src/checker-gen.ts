@@ -175,6 +175,23 @@ const snippets: Snippet[] = [
     if (r.chance(0.8)) t.add('stdw [%r10-16], 0');
     t.add('mov %r2, 1', 'mov %r0, 0', `${op} [%r10-16], %r2`);
   },
+  // A stack slot that differs between two joining paths and is used after the join: pruning
+  // must not treat it as dead (stack liveness).
+  (t) => {
+    const r = t.rng;
+    const other = t.label();
+    const join = t.label();
+    const slot = -8 * r.range(1, 4);
+    const bad = r.pick([8, 16, 24, 32, 40, 520]);
+    t.add('stdw [%r10-8], 0', 'stdw [%r10-16], 0', 'stdw [%r10-24], 0', 'stdw [%r10-32], 0');
+    t.add(`stdw ${m('%r10', slot)}, 8`, `jgt %r7, ${r.range(0, 9)}, ${other}`, `stdw ${m('%r10', slot)}, 16`, `ja ${join}`);
+    t.add(`${other}:`, r.chance(0.5) ? `stdw ${m('%r10', slot)}, ${bad}` : 'mov %r2, 0', `${join}:`, `ldxdw %r2, ${m('%r10', slot)}`);
+    switch (r.below(3)) {
+      case 0: t.add('mov %r3, %r10', 'sub %r3, %r2', 'ldxdw %r4, [%r3+0]'); break;
+      case 1: t.add('mov %r1, %r10', 'add %r1, -32', `call ${FuzzHelper.READ_MEM}`); break;
+      default: t.add('mov %r3, %r10', 'sub %r3, %r2', 'stb [%r3+0], 1'); break;
+    }
+  },
   // Branches that diverge and join (pruning).
   (t) => {
     const r = t.rng;

@@ -35,7 +35,7 @@ export class MemoryGuard {
    * Finds the window that holds `[a, a + size)` (`a` is a memory offset, possibly negative or
    * beyond the memory when the program computed a wild pointer) and stores it in
    * {@link lo}/{@link hi}.
-   * @throws {@link VmError} (`VM_FAULT`) when the access is not inside one accessible region
+   * @throws `VmError` (`VM_FAULT`) when the access is not inside one accessible region
    * (one object in oracle mode) or writes a read-only region.
    */
   resolve(a: number, size: number, write: boolean, pc: number): void {

@@ -13,10 +13,15 @@ export class InterpRunnable implements Runnable {
   /** @param interpreter the interpreter holding the pre-decoded program. */
   constructor(readonly interpreter: Interpreter) {}
 
+  /**
+   * Runs once with r1, r2; returns r0, unsigned.
+   * @throws `VmError` when the run faults, exhausts its budget or a helper throws.
+   */
   run(r1?: bigint | number, r2?: bigint | number): bigint {
     return this.interpreter.run(r1, r2);
   }
 
+  /** Runs once with Number arguments; returns the low 32 bits of r0, unsigned. Same errors. */
   runLow32(r1: number, r2: number): number {
     return this.interpreter.runLow32(r1, r2);
   }
@@ -26,6 +31,7 @@ export class InterpRunnable implements Runnable {
     return this.interpreter.steps;
   }
 
+  /** Nothing to free: the program lives in the JS heap. */
   dispose(): void {
     // Nothing outside the JS heap to free.
   }

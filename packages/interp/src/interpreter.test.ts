@@ -321,6 +321,15 @@ describe('control flow', () => {
     expect(new Interpreter(vm, lower([lddw(0, 1n), exit])).invalidInstructions().size).toBe(0);
   });
 
+  it('an empty program faults at slot 0 instead of running off into nothing', () => {
+    expect(() => run([])).toThrow(/fell off the end/);
+  });
+
+  it('refuses a budget that is not a positive number', () => {
+    expect(() => new Interpreter(vm, lower([exit]), { budget: 0 })).toThrow(/budget must be positive/);
+    expect(() => new Interpreter(vm, lower([exit]), { budget: Number.NaN })).toThrow(/budget must be positive/);
+  });
+
   it('jump targets outside the program are refused when reached', () => {
     expect(() => run([insn({ code: 0x05, off: 100 }), exit])).toThrow(/outside the program/);
   });

@@ -39,7 +39,7 @@ export interface InterpreterOptions {
   readonly oracle?: boolean;
   /** The helpers the program may call (`call imm` and `callx`), by id. */
   readonly helpers?: ReadonlyMap<number, HelperDef> | Iterable<HelperDef>;
-  /** The program's maps (what helpers see in {@link HelperEnv.maps}). */
+  /** The program's maps (what helpers see as `env.maps`). */
   readonly maps?: readonly BpfMap[];
   /** The program's name (for helpers and messages). */
   readonly name?: string;
@@ -131,7 +131,7 @@ export class Interpreter {
 
   /**
    * Runs once with r1, r2 (r1 is usually the context address). Returns r0, unsigned.
-   * @throws {@link VmError} `VM_FAULT` (bad access, bad instruction, call depth), `VM_BUDGET`
+   * @throws `VmError` `VM_FAULT` (bad access, bad instruction, call depth), `VM_BUDGET`
    * (budget exhausted) or `HELPER` (a helper threw); the VM stays usable.
    */
   run(r1: bigint | number = 0n, r2: bigint | number = 0n): bigint {
@@ -288,30 +288,27 @@ export class Interpreter {
             x = ((w >>> 9) & 31); lo = R[x]!;
             R[x + 1] = (lo === 0 ? -R[x + 1]! : ~R[x + 1]!) | 0;
             R[x] = -lo | 0; pc++; continue;
-          case 0x67: n = IMM[pc]! & 63; x = ((w >>> 9) & 31); // lsh
-            if (n === 0) { pc++; continue; }
-            if (n < 32) { R[x + 1] = (R[x + 1]! << n) | (R[x]! >>> (32 - n)); R[x] = R[x]! << n; }
-            else { R[x + 1] = R[x]! << (n - 32); R[x] = 0; }
-            pc++; continue;
+          // 64-bit shifts by an immediate: predecode selected by-1..31 (these opcodes), by-32..63
+          // (the _HI ops, imm reduced by 32) and by-0 (NOP).
+          case 0x67: n = IMM[pc]!; x = ((w >>> 9) & 31); // lsh
+            R[x + 1] = (R[x + 1]! << n) | (R[x]! >>> (32 - n)); R[x] = R[x]! << n; pc++; continue;
+          case 0x12d: x = ((w >>> 9) & 31); R[x + 1] = R[x]! << IMM[pc]!; R[x] = 0; pc++; continue;
+          case 0x77: n = IMM[pc]!; x = ((w >>> 9) & 31); // rsh
+            R[x] = (R[x]! >>> n) | (R[x + 1]! << (32 - n)); R[x + 1] = R[x + 1]! >>> n; pc++; continue;
+          case 0x12e: x = ((w >>> 9) & 31); R[x] = R[x + 1]! >>> IMM[pc]!; R[x + 1] = 0; pc++; continue;
+          case 0xc7: n = IMM[pc]!; x = ((w >>> 9) & 31); // arsh
+            R[x] = (R[x]! >>> n) | (R[x + 1]! << (32 - n)); R[x + 1] = R[x + 1]! >> n; pc++; continue;
+          case 0x12f: x = ((w >>> 9) & 31); R[x] = R[x + 1]! >> IMM[pc]!; R[x + 1] = R[x + 1]! >> 31; pc++; continue;
+          case 0x130: pc++; continue;
           case 0x6f: n = R[(w >>> 14)]! & 63; x = ((w >>> 9) & 31);
             if (n === 0) { pc++; continue; }
             if (n < 32) { R[x + 1] = (R[x + 1]! << n) | (R[x]! >>> (32 - n)); R[x] = R[x]! << n; }
             else { R[x + 1] = R[x]! << (n - 32); R[x] = 0; }
             pc++; continue;
-          case 0x77: n = IMM[pc]! & 63; x = ((w >>> 9) & 31); // rsh
-            if (n === 0) { pc++; continue; }
-            if (n < 32) { R[x] = (R[x]! >>> n) | (R[x + 1]! << (32 - n)); R[x + 1] = R[x + 1]! >>> n; }
-            else { R[x] = R[x + 1]! >>> (n - 32); R[x + 1] = 0; }
-            pc++; continue;
           case 0x7f: n = R[(w >>> 14)]! & 63; x = ((w >>> 9) & 31);
             if (n === 0) { pc++; continue; }
             if (n < 32) { R[x] = (R[x]! >>> n) | (R[x + 1]! << (32 - n)); R[x + 1] = R[x + 1]! >>> n; }
             else { R[x] = R[x + 1]! >>> (n - 32); R[x + 1] = 0; }
-            pc++; continue;
-          case 0xc7: n = IMM[pc]! & 63; x = ((w >>> 9) & 31); // arsh
-            if (n === 0) { pc++; continue; }
-            if (n < 32) { R[x] = (R[x]! >>> n) | (R[x + 1]! << (32 - n)); R[x + 1] = R[x + 1]! >> n; }
-            else { R[x] = R[x + 1]! >> (n - 32); R[x + 1] = R[x + 1]! >> 31; }
             pc++; continue;
           case 0xcf: n = R[(w >>> 14)]! & 63; x = ((w >>> 9) & 31);
             if (n === 0) { pc++; continue; }

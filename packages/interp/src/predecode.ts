@@ -27,6 +27,10 @@ export const XOp = {
   A64_ADD: 0x121, A64_OR: 0x122, A64_AND: 0x123, A64_XOR: 0x124,
   A64_FADD: 0x125, A64_FOR: 0x126, A64_FAND: 0x127, A64_FXOR: 0x128, A64_XCHG: 0x129, A64_CMPXCHG: 0x12a,
   XADD8: 0x12b, XADD16: 0x12c,
+  /** 64-bit shifts by an immediate of 32..63 (imm pre-reduced to 0..31); by 1..31 keep their opcode. */
+  LSH64_K_HI: 0x12d, RSH64_K_HI: 0x12e, ARSH64_K_HI: 0x12f,
+  /** A 64-bit shift by an immediate of 0: does nothing. */
+  NOP: 0x130,
 } as const;
 
 /** The interpreter's form of a program, indexed by slot (plus one sentinel slot at the end). */
@@ -139,6 +143,14 @@ export function predecode(p: LoweredProgram): Predecoded {
         else if (o === 16) op[pc] = cls === 0x04 ? XOp.MOVSX32_16 : XOp.MOVSX64_16;
         else if (o === 32 && cls === 0x07) op[pc] = XOp.MOVSX64_32;
         else bad(pc, `invalid sign-extension width ${o} for movsx`);
+        continue;
+      }
+      if (code === 0x67 || code === 0x77 || code === 0xc7) {
+        // 64-bit shift by an immediate: select the variant now, so the loop needs no tests.
+        const sh = k & 63;
+        imm[pc] = sh & 31;
+        if (sh === 0) op[pc] = XOp.NOP;
+        else if (sh >= 32) op[pc] = code === 0x67 ? XOp.LSH64_K_HI : code === 0x77 ? XOp.RSH64_K_HI : XOp.ARSH64_K_HI;
         continue;
       }
       if ((cls === 0x05 || cls === 0x06) && kind.startsWith('jmp')) {

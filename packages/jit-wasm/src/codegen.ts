@@ -54,6 +54,7 @@ export interface GeneratedModule {
   readonly helperIds: readonly number[];
   /** Figures for notes and tests. */
   readonly stats: {
+    /** BPF functions (main and subprograms), one wasm function each. */
     readonly functions: number;
     /** Functions that needed the dispatch loop (irreducible control flow). */
     readonly dispatchFunctions: number;

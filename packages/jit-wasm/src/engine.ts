@@ -1,6 +1,6 @@
 /**
  * `WasmEngine` (engine name `jit-wasm`): compiles a VerifiedProgram to a wasm module over the
- * VM's own `WebAssembly.Memory`, instantiates it synchronously, and wraps the two exported entry
+ * VM's own `WebAssembly.Memory`, instantiates it synchronously, and wraps the exported entry
  * points as a Runnable. Helpers become imported JS functions; a helper that throws, or a wasm
  * trap, ends the run with a VmError and leaves the VM usable. Code generation is `codegen.ts`'s.
  */
@@ -24,7 +24,7 @@ import { callxImport, faultImport, helperImport, RunExit, stopsRun } from './hel
 /** The engine's registry name. */
 export const WASM_ENGINE_NAME = 'jit-wasm';
 
-/** Options of the wasm engine beyond {@link CompileOptions}. */
+/** Options of the wasm engine beyond the core's `CompileOptions`. */
 export interface WasmCompileOptions extends CompileOptions {
   /** Use the dispatch loop for every function instead of structured control flow (testing). */
   readonly forceDispatch?: boolean;
@@ -42,9 +42,10 @@ export interface WasmRunnable extends Runnable {
 
 /** Compiles verified programs to WebAssembly. */
 export class WasmEngine implements Engine {
+  /** `jit-wasm`. */
   readonly name = WASM_ENGINE_NAME;
 
-  /** Undefined when WebAssembly (with BigInt integration) is available here. */
+  /** Undefined when WebAssembly is available here, else why not. */
   unavailable(): NotSupportedError | undefined {
     if (typeof WebAssembly !== 'object' || typeof WebAssembly.Module !== 'function') {
       return new NotSupportedError('jit-wasm: this JavaScript host has no WebAssembly');
@@ -54,8 +55,8 @@ export class WasmEngine implements Engine {
 
   /**
    * Compiles `program` for `vm`.
-   * @throws {@link NotSupportedError} when WebAssembly is missing or the program uses something
-   * this engine cannot run (kfunc calls, legacy packet loads).
+   * @throws `NotSupportedError` when WebAssembly is missing or the program uses something this
+   * engine cannot run (kfunc calls, legacy packet loads).
    */
   compile(program: VerifiedProgram, vm: Vm, options: WasmCompileOptions = {}): WasmRunnable {
     const why = this.unavailable();

@@ -69,6 +69,7 @@ export class X86Runnable implements Runnable {
   private readonly entry: NativeEntry;
   private readonly entry32: NativeEntry32;
   private readonly words: Uint32Array;
+  private readonly big: BigUint64Array;
   private disposed = false;
 
   /** @internal Made by {@link compileNative}. */
@@ -91,6 +92,7 @@ export class X86Runnable implements Runnable {
     this.entry = e.run;
     this.entry32 = e.run32;
     this.words = new Uint32Array(data.view.buffer, data.view.byteOffset, DATA.SIZE / 4);
+    this.big = new BigUint64Array(data.view.buffer, data.view.byteOffset, DATA.SIZE / 8);
   }
 
   /** Stores r1, r2 where the argument-less entry loads them. */
@@ -99,19 +101,22 @@ export class X86Runnable implements Runnable {
     this.put(DATA.R2 / 4, r2);
   }
 
-  /** Writes a 64-bit value as two u32 words (Numbers below 2^53 without making a BigInt). */
+  /**
+   * Writes a 64-bit value at word `at`: a Number below 2^53 as two u32 halves, a BigInt through a
+   * BigUint64Array (which wraps modulo 2^64 natively; converting BigInts in JS costs far more).
+   */
   private put(at: number, v: bigint | number): void {
-    const w = this.words;
-    // Number(v) is exact below 2^53 and rounds to >= 2^53 above, so one conversion decides.
-    const n = typeof v === 'number' ? v : Number(v);
-    if (n >= 0 && n <= 0x1fffffffffffff && Number.isInteger(n)) {
-      w[at] = n % 4294967296;
-      w[at + 1] = n / 4294967296;
+    if (typeof v === 'bigint') {
+      this.big[at >> 1] = v;
       return;
     }
-    const u = BigInt.asUintN(64, BigInt(v));
-    w[at] = Number(u & 0xffffffffn);
-    w[at + 1] = Number(u >> 32n);
+    if (v >= 0 && v <= 0x1fffffffffffff && Number.isInteger(v)) {
+      const w = this.words;
+      w[at] = v % 4294967296;
+      w[at + 1] = v / 4294967296;
+      return;
+    }
+    this.big[at >> 1] = BigInt(Math.trunc(v));
   }
 
   /**
@@ -263,7 +268,7 @@ function lookupFastPath(program: NativeProgram, vm: Vm): CodegenEnv['lookupFastP
 function arrayLayout(m: BpfMap, vm: Vm): ArrayMapLayout | undefined {
   const values = m.values;
   const n = m.spec.maxEntries;
-  if (m.spec.type !== 'array' || m.spec.keySize !== 4 || !values || n < 1 || n > 0x7fffffff) return undefined;
+  if ((m.spec.type !== 'array' && m.spec.type !== 'percpu_array') || m.spec.keySize !== 4 || !values || n < 1 || n > 0x7fffffff) return undefined;
   const stride = values.elemSize ?? 0;
   if (stride <= 0 || stride > 0x7fffffff) return undefined;
   const at = vm.argsRegion.offset;

@@ -91,6 +91,24 @@ describe.skipIf(nativeUnavailable() !== undefined)('helper calls from native cod
     expect(native.result).toBe('0x' + (1000 + 1 + 6 + 9).toString(16));
   });
 
+  it('r1 and r2 arrive whole: Numbers, BigInts, values above 2^53, negatives', () => {
+    const r = compileNative({ lowered: lower([movr(0, 1), insn({ code: 0xaf, dst: 0, src: 2 }), exit]), helpers: new Map(), maps: [], name: 'args' }, d.vm);
+    const r2only = compileNative({ lowered: lower([movr(0, 2), exit]), helpers: new Map(), maps: [], name: 'r2' }, d.vm);
+    try {
+      const cases: Array<[bigint | number, bigint | number, bigint]> = [
+        [0, 0, 0n], [1, 2, 3n], [2 ** 53 - 1, 0, 2n ** 53n - 1n], [0xffffffffffffffffn, 1n, 0xfffffffffffffffen],
+        [0x123456789abcdef0n, 0xfn, 0x123456789abcdeffn], [-1, 0, 0xffffffffffffffffn], [-2n, 0n, 0xfffffffffffffffen],
+      ];
+      for (const [a, b, want] of cases) expect(r.run(a, b)).toBe(want);
+      expect(r.runLow32(0x12345678, 0x0f)).toBe(0x12345677);
+      expect(r2only.run(0n, 0x8000000000000000n)).toBe(0x8000000000000000n);
+      expect(r2only.run()).toBe(0n);
+    } finally {
+      r.dispose();
+      r2only.dispose();
+    }
+  });
+
   it('refuses call chains deeper than the VM stack, and recursion, at compile time', () => {
     const deep = lower([callLocal(1), exit, callLocal(1), exit, mov(0, 4), exit]); // 3 frames
     const small = new Vm({ size: 1 << 20, maxCallFrames: 2 });

@@ -7,7 +7,7 @@
  * reads any mapped kernel address); anything else gives 0 / -EFAULT.
  * Where printed lines and stack dumps go is the {@link TraceSink}'s business.
  */
-import { Errno, MAP_HELPERS, VmError, type HelperArgs, type HelperDef, type HelperEnv, type VmMemory } from '@ebpf/core';
+import { Errno, GUARD_SIZE, MAP_HELPERS, VmError, type HelperArgs, type HelperDef, type HelperEnv, type Vm, type VmMemory } from '@ebpf/core';
 import { loadPointer, readable, strSpan } from './events/fetch.js';
 import { HelperId } from './helper-ids.js';
 
@@ -82,28 +82,63 @@ function sizeOf(args: HelperArgs, i: number): number {
   return args.hi(i) === 0 && args.u32(i) < 0x80000000 ? args.u32(i) : -1;
 }
 
+/**
+ * Typed views over one VM for the hot helpers, built once per VM: the argument block as 32-bit
+ * words, the memory as bytes and words, the base address halves and the stack's bounds. Lets a
+ * probe read run as a handful of typed-array accesses.
+ */
+class VmViews {
+  readonly u32: Uint32Array;
+  readonly i32: Int32Array;
+  readonly bytes: Uint8Array;
+  /** Index in `u32` of the argument block (r0's low word). */
+  readonly a: number;
+  readonly baseLo: number;
+  readonly baseHi: number;
+  readonly stackLo: number;
+  readonly stackHi: number;
+  readonly size: number;
+
+  constructor(readonly vm: Vm) {
+    const mem = vm.mem;
+    this.u32 = new Uint32Array(mem.memory.buffer);
+    this.i32 = new Int32Array(mem.memory.buffer);
+    this.bytes = mem.bytes;
+    this.a = vm.args.offset >> 2;
+    this.baseHi = Math.floor(mem.baseNumber / 4294967296);
+    this.baseLo = mem.baseNumber - this.baseHi * 4294967296;
+    this.stackLo = vm.stack.offset;
+    this.stackHi = vm.stack.offset + vm.stack.size;
+    this.size = mem.size;
+  }
+
+  /** VM offset of the address in r`i` (out of range when it is not in VM memory). */
+  off(i: number): number {
+    const k = this.a + 2 * i;
+    return (this.u32[k + 1]! - this.baseHi) * 4294967296 + (this.u32[k]! - this.baseLo);
+  }
+}
+
 /** `long probe_read(void *dst, u32 size, const void *unsafe)`: copies, or zero-fills and -EFAULT. */
-function probeRead(name: string): (args: HelperArgs, env: HelperEnv) => number {
-  let wordsOf: VmMemory | undefined;
-  let w = new Int32Array(0);
+function probeRead(name: string, viewsOf: (vm: Vm) => VmViews): (args: HelperArgs, env: HelperEnv) => number {
   return (args, env) => {
-    const size = sizeOf(args, 2);
-    if (size < 0) return -Errno.EINVAL;
-    const dst = dstArg(name, args, env, 1, size);
-    const mem = env.vm.mem;
-    const src = argOffset(args, 3, mem);
-    const bytes = mem.bytes;
-    if (!readable(mem, src, size)) {
+    const v = viewsOf(env.vm);
+    const u = v.u32;
+    const k = v.a;
+    if (u[k + 5] !== 0 || u[k + 4]! >= 0x80000000) return -Errno.EINVAL;
+    const size = u[k + 4]!;
+    let dst = v.off(1);
+    if (!(dst >= v.stackLo && dst + size <= v.stackHi)) dst = dstArg(name, args, env, 1, size);
+    const src = v.off(3);
+    const bytes = v.bytes;
+    if (!(src >= GUARD_SIZE && src + size <= v.size)) {
       bytes.fill(0, dst, dst + size);
       return -Errno.EFAULT;
     }
     if (((src | dst | size) & 3) === 0 && size <= 64) {
-      if (wordsOf !== mem) {
-        w = new Int32Array(mem.memory.buffer);
-        wordsOf = mem;
-      }
-      for (let k = 0, d = dst >> 2, s = src >> 2; k < size >> 2; k++) w[d + k] = w[s + k]!;
-    } else if (size <= 16) for (let k = 0; k < size; k++) bytes[dst + k] = bytes[src + k]!;
+      const w = v.i32;
+      for (let j = 0, d = dst >> 2, s = src >> 2; j < size >> 2; j++) w[d + j] = w[s + j]!;
+    } else if (size <= 16) for (let j = 0; j < size; j++) bytes[dst + j] = bytes[src + j]!;
     else bytes.copyWithin(dst, src, src + size);
     return 0;
   };
@@ -175,6 +210,9 @@ export interface TraceHelperOptions {
 /** Every helper the trace subsystem offers, bound to `sink`. */
 export function traceHelpers(options: TraceHelperOptions): HelperDef[] {
   const { sink } = options;
+  let lastVm: Vm | undefined;
+  let lastViews: VmViews | undefined;
+  const viewsOf = (vm: Vm): VmViews => (vm === lastVm ? lastViews! : ((lastVm = vm), (lastViews = new VmViews(vm))));
   const task = options.task ?? currentTask();
   const clock = options.clock ?? (() => Math.floor(performance.now() * 1e6));
   const pidTgid = (BigInt(task.pid) << 32n) | BigInt(task.pid);
@@ -195,7 +233,14 @@ export function traceHelpers(options: TraceHelperOptions): HelperDef[] {
       id: HelperId.load_pointer,
       name: 'bpf_load_pointer',
       proto: { ret: 'integer', args: ['anything'], gplOnly: true },
-      impl: (args, env) => loadPointer(env.vm.mem, argOffset(args, 1, env.vm.mem)),
+      impl(_args, env) {
+        const v = viewsOf(env.vm);
+        const off = v.off(1);
+        if (!(off >= GUARD_SIZE && off + 8 <= v.size) || (off & 3) !== 0) return loadPointer(env.vm.mem, off);
+        const hi = v.u32[(off >> 2) + 1]!;
+        // Addresses are below 2^53; anything larger is never valid, so it reads as unrepresentable.
+        return hi < 0x200000 ? hi * 4294967296 + v.u32[off >> 2]! : loadPointer(env.vm.mem, off);
+      },
     },
     {
       id: HelperId.memcmp,
@@ -258,9 +303,9 @@ export function traceHelpers(options: TraceHelperOptions): HelperDef[] {
     },
   ];
   const linux: HelperDef[] = [
-    { id: HelperId.probe_read, name: 'bpf_probe_read', proto: { ret: 'integer', args: ['uninit_mem', 'const_size_or_zero', 'anything'], gplOnly: true }, impl: probeRead('bpf_probe_read') },
-    { id: HelperId.probe_read_kernel, name: 'bpf_probe_read_kernel', proto: { ret: 'integer', args: ['uninit_mem', 'const_size_or_zero', 'anything'], gplOnly: true }, impl: probeRead('bpf_probe_read_kernel') },
-    { id: HelperId.probe_read_user, name: 'bpf_probe_read_user', proto: { ret: 'integer', args: ['uninit_mem', 'const_size_or_zero', 'anything'], gplOnly: true }, impl: probeRead('bpf_probe_read_user') },
+    { id: HelperId.probe_read, name: 'bpf_probe_read', proto: { ret: 'integer', args: ['uninit_mem', 'const_size_or_zero', 'anything'], gplOnly: true }, impl: probeRead('bpf_probe_read', viewsOf) },
+    { id: HelperId.probe_read_kernel, name: 'bpf_probe_read_kernel', proto: { ret: 'integer', args: ['uninit_mem', 'const_size_or_zero', 'anything'], gplOnly: true }, impl: probeRead('bpf_probe_read_kernel', viewsOf) },
+    { id: HelperId.probe_read_user, name: 'bpf_probe_read_user', proto: { ret: 'integer', args: ['uninit_mem', 'const_size_or_zero', 'anything'], gplOnly: true }, impl: probeRead('bpf_probe_read_user', viewsOf) },
     { id: HelperId.probe_read_str, name: 'bpf_probe_read_str', proto: { ret: 'integer', args: ['uninit_mem', 'const_size', 'anything'], gplOnly: true }, impl: probeReadStr('bpf_probe_read_str') },
     { id: HelperId.probe_read_kernel_str, name: 'bpf_probe_read_kernel_str', proto: { ret: 'integer', args: ['uninit_mem', 'const_size', 'anything'], gplOnly: true }, impl: probeReadStr('bpf_probe_read_kernel_str') },
     { id: HelperId.probe_read_user_str, name: 'bpf_probe_read_user_str', proto: { ret: 'integer', args: ['uninit_mem', 'const_size', 'anything'], gplOnly: true }, impl: probeReadStr('bpf_probe_read_user_str') },

@@ -35,6 +35,10 @@ export interface CheckEnv {
   writeReg(r: number, v: Reg): void;
   /** Records that a frame of function `func` used `bytes` of stack. */
   noteStackDepth(frame: number, bytes: number): void;
+  /** Records a read of stack bytes `[lo, hi)` (indices into the frame, 0 = fp-512) of `frame`. */
+  noteStackRead(frame: number, lo: number, hi: number): void;
+  /** Records that stack bytes `[lo, hi)` of `frame` were certainly written. */
+  noteStackWrite(frame: number, lo: number, hi: number): void;
   /** Records a helper the program calls (at `pc`, for resolution of seed calls by name). */
   noteHelper(def: HelperDef, pc: number): void;
   /** Ends the check: the program is refused for `reason` at the current instruction. */

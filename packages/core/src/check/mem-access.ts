@@ -156,7 +156,7 @@ function stackAccess(env: CheckEnv, regno: number, p: Reg, at: number, size: 1 |
     if (o < -limit || o + size > 0) return env.fail('STACK_OUT_OF_BOUNDS', { off: o, size });
     if (o % size !== 0) return env.fail('MISALIGNED', { what: 'stack', off: o, size });
     env.noteStackDepth(p.frame, -o);
-    return dir === 'write' ? stackWrite(env, p.frame, frame, o, size, value!) : stackRead(env, frame, o, size, signExtend);
+    return dir === 'write' ? stackWrite(env, p.frame, frame, o, size, value!) : stackRead(env, p.frame, frame, o, size, signExtend);
   }
   const b = bounds(at, p.s);
   if (!b) return env.fail('UNBOUNDED_ACCESS', { reg: regno });
@@ -168,6 +168,7 @@ function stackAccess(env: CheckEnv, regno: number, p: Reg, at: number, size: 1 |
   const lo = FRAME_BYTES + b[0];
   const hi = FRAME_BYTES + b[1] + size;
   if (dir === 'read') {
+    env.noteStackRead(p.frame, lo, hi);
     for (let i = lo; i < hi; i++) {
       const k = frame.stack[i]!;
       if (k === StackByte.INVALID) return env.fail('STACK_UNINIT_READ', { off: b[0], i: i - lo, size: hi - lo });
@@ -197,6 +198,7 @@ function stackWrite(env: CheckEnv, frameNo: number, frame: Frame, o: number, siz
   }
   if (size === 8) {
     // A whole aligned slot keeps the register (pointer or scalar) for a later fill.
+    env.noteStackWrite(frameNo, idx, idx + 8);
     frame.spills[slot] = reg;
     frame.stack.fill(StackByte.SPILL, idx, idx + 8);
     return REG_UNKNOWN;
@@ -206,8 +208,9 @@ function stackWrite(env: CheckEnv, frameNo: number, frame: Frame, o: number, siz
   return REG_UNKNOWN;
 }
 
-function stackRead(env: CheckEnv, frame: Frame, o: number, size: 1 | 2 | 4 | 8, signExtend: boolean): Reg {
+function stackRead(env: CheckEnv, frameNo: number, frame: Frame, o: number, size: 1 | 2 | 4 | 8, signExtend: boolean): Reg {
   const idx = FRAME_BYTES + o;
+  env.noteStackRead(frameNo, idx, idx + size);
   const slot = idx >> 3;
   const spill = frame.spills[slot];
   if (spill !== undefined) {
@@ -239,6 +242,7 @@ export function checkHelperMem(env: CheckEnv, regno: number, p: Reg, minSize: nu
       if (init) {
         const lo = FRAME_BYTES + b[0];
         const hi = FRAME_BYTES + b[1] + maxSize;
+        env.noteStackRead(p.frame, lo, hi);
         for (let i = lo; i < hi; i++) {
           const k = frame.stack[i]!;
           if (k === StackByte.INVALID) return env.fail('STACK_UNINIT_READ', { off: b[0], i: i - lo, size: maxSize });
@@ -252,7 +256,10 @@ export function checkHelperMem(env: CheckEnv, regno: number, p: Reg, minSize: nu
         }
         const lo = FRAME_BYTES + b[0];
         for (let slot = lo >> 3; slot <= (lo + minSize - 1) >> 3 && minSize > 0; slot++) destroySpill(frame, slot);
-        if (minSize > 0) frame.stack.fill(StackByte.MISC, lo, lo + minSize);
+        if (minSize > 0) {
+          frame.stack.fill(StackByte.MISC, lo, lo + minSize);
+          env.noteStackWrite(p.frame, lo, lo + minSize);
+        }
         // Bytes past minSize may or may not be written: spills there lose their register.
         for (let slot = (lo + minSize) >> 3; slot <= (lo + maxSize - 1) >> 3; slot++) destroySpill(frame, slot);
       }

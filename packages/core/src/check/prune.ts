@@ -6,7 +6,7 @@
  * loops that make no progress. Which states are compared, and when, is `walk.ts`'s business.
  */
 import type { Cfg } from './cfg.js';
-import { type Frame, type Reg, type VState, StackByte } from './reg-state.js';
+import { type Frame, type Reg, type VState, FRAME_SLOTS, StackByte } from './reg-state.js';
 import { scalarContains, scalarEquals } from './scalar.js';
 
 type Mode = 'covers' | 'equal';
@@ -45,7 +45,7 @@ function regSafe(o: Reg, c: Reg, ids: IdMap, mode: Mode): boolean {
   }
 }
 
-function frameSafe(o: Frame, c: Frame, live: number, ids: IdMap, mode: Mode): boolean {
+function frameSafe(o: Frame, c: Frame, live: number, ids: IdMap, mode: Mode, liveSlots: Uint8Array | undefined, base: number): boolean {
   if (o.callsite !== c.callsite) return false;
   for (let r = 0; r <= 10; r++) {
     if (r < 10 && (live & (1 << r)) === 0) continue;
@@ -54,6 +54,10 @@ function frameSafe(o: Frame, c: Frame, live: number, ids: IdMap, mode: Mode): bo
   const os = o.stack;
   const cs = c.stack;
   for (let i = 0; i < os.length; i++) {
+    if (liveSlots && liveSlots[base + (i >> 3)] === 0) {
+      i |= 7; // a slot no continuation reads: skip its 8 bytes
+      continue;
+    }
     const ob = os[i]!;
     const cb = cs[i]!;
     if (mode === 'equal') {
@@ -73,16 +77,18 @@ function frameSafe(o: Frame, c: Frame, live: number, ids: IdMap, mode: Mode): bo
 
 /**
  * True when `old` covers `cur` at slot `pc` (`mode` 'covers'), or they are the same abstract
- * state ('equal'). Registers dead at `pc` (per the CFG's liveness) are ignored.
+ * state ('equal'). Registers dead at `pc` (per the CFG's liveness) are ignored, and in 'covers'
+ * mode so are stack slots (frame * 64 + slot) that `liveSlots` does not mark: the slots some
+ * continuation of `old` read before writing.
  */
-export function statesMatch(old: VState, cur: VState, cfg: Cfg, pc: number, mode: Mode): boolean {
+export function statesMatch(old: VState, cur: VState, cfg: Cfg, pc: number, mode: Mode, liveSlots?: Uint8Array): boolean {
   if (old.frames.length !== cur.frames.length || old.refs.length !== cur.refs.length) return false;
   const ids = new IdMap();
   const n = old.frames.length;
   for (let i = n - 1; i >= 0; i--) {
     // The innermost frame is live at pc; a caller's r6..r9 are live at its return point.
     const live = i === n - 1 ? cfg.liveIn[pc]! : cfg.liveIn[old.frames[i + 1]!.callsite + 1]! & ~0x3f;
-    if (!frameSafe(old.frames[i]!, cur.frames[i]!, live, ids, mode)) return false;
+    if (!frameSafe(old.frames[i]!, cur.frames[i]!, live, ids, mode, mode === 'covers' ? liveSlots : undefined, i * FRAME_SLOTS)) return false;
   }
   for (let i = 0; i < old.refs.length; i++) {
     if (!ids.check(-old.refs[i]!.id, -cur.refs[i]!.id)) return false;

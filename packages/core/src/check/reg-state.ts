@@ -118,6 +118,11 @@ export interface RefEntry {
 export interface VState {
   frames: Frame[];
   refs: RefEntry[];
+  /**
+   * Stack slots (frame * 64 + slot) this path certainly wrote since its last remembered state:
+   * reads of them do not make the remembered state's slot live (stack liveness for pruning).
+   */
+  written: Uint8Array;
 }
 
 /** A new frame with only r10 (and `args`) set. */
@@ -132,6 +137,7 @@ export function cloneState(st: VState): VState {
   return {
     frames: st.frames.map((f) => ({ regs: f.regs.slice(), stack: f.stack.slice(), spills: f.spills.slice(), callsite: f.callsite, func: f.func })),
     refs: st.refs.slice(),
+    written: st.written.slice(),
   };
 }
 

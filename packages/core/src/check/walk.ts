@@ -22,7 +22,7 @@ import { checkAtomic, checkLoad, checkStore } from './mem-access.js';
 import { dropLonelyIds, statesMatch } from './prune.js';
 import { type ReasonParams, type RejectReason, formatReason } from './reasons.js';
 import {
-  type Reg, type VState, REG_NOT_INIT, REG_UNKNOWN, cloneState, curFrame, isPointer, newFrame, ptrReg, regText, scalarReg,
+  type Reg, type VState, FRAME_SLOTS, REG_NOT_INIT, REG_UNKNOWN, cloneState, curFrame, isPointer, newFrame, ptrReg, regText, scalarReg,
 } from './reg-state.js';
 import { isConst, scalarConst, scalarText } from './scalar.js';
 
@@ -61,6 +61,10 @@ interface Node {
   pending: number;
   readonly parent: Node | undefined;
   readonly state: VState | undefined;
+  /** Stack slots (frame * 64 + slot) some path below reads before writing: the live slots. */
+  readonly reads: Uint8Array;
+  /** Slots the path wrote between the parent and this node (they hide reads from the parent). */
+  readonly screen: Uint8Array | undefined;
 }
 
 interface PendingPath {
@@ -74,7 +78,7 @@ interface PendingPath {
 export class Walker implements CheckEnv {
   pc = 0;
   st: VState;
-  private node: Node = { pending: 1, parent: undefined, state: undefined };
+  private node: Node;
   private readonly pending: PendingPath[] = [];
   private readonly stored: Array<Node[] | undefined>;
   private ids = 0;
@@ -84,6 +88,8 @@ export class Walker implements CheckEnv {
   private readonly helpersUsed = new Map<number, HelperDef>();
   private readonly helperAt = new Map<number, HelperDef>();
   private readonly depth: number[];
+  /** Stack slots tracked for liveness: frames * 64. */
+  private readonly slots: number;
   readonly log: VerifierLog;
 
   constructor(
@@ -100,7 +106,9 @@ export class Walker implements CheckEnv {
     const main = newFrame(0, -1, 0);
     main.regs[1] = ptrReg('ctx');
     for (const r of subsystem.entryScalars ?? []) if (r >= 2 && r <= 5) main.regs[r] = REG_UNKNOWN;
-    this.st = { frames: [main], refs: [] };
+    this.slots = settings.maxCallFrames * FRAME_SLOTS;
+    this.st = { frames: [main], refs: [], written: new Uint8Array(this.slots) };
+    this.node = { pending: 1, parent: undefined, state: undefined, reads: new Uint8Array(this.slots), screen: undefined };
   }
 
   get seed(): boolean { return this.settings.seed; }
@@ -127,6 +135,18 @@ export class Walker implements CheckEnv {
   noteStackDepth(frame: number, bytes: number): void {
     const f = this.st.frames[frame]!.func;
     if (bytes > this.depth[f]!) this.depth[f] = bytes;
+  }
+
+  noteStackRead(frame: number, lo: number, hi: number): void {
+    const base = frame * FRAME_SLOTS;
+    const w = this.st.written;
+    const r = this.node.reads;
+    for (let k = base + (lo >> 3), end = base + ((hi - 1) >> 3); k <= end; k++) if (w[k] === 0) r[k] = 1;
+  }
+
+  noteStackWrite(frame: number, lo: number, hi: number): void {
+    const base = frame * FRAME_SLOTS;
+    for (let slot = (lo + 7) >> 3; slot * 8 + 8 <= hi; slot++) this.st.written[base + slot] = 1;
   }
 
   noteHelper(def: HelperDef, pc: number): void {
@@ -198,7 +218,13 @@ export class Walker implements CheckEnv {
     while (n) {
       n.pending--;
       if (n.pending > 0) break;
-      n = n.parent;
+      // Finished: what its subtree reads, less what the way down to it wrote, is read by the parent.
+      const p: Node | undefined = n.parent;
+      if (p) {
+        const { reads, screen } = n;
+        for (let k = 0; k < reads.length; k++) if (reads[k] === 1 && screen![k] === 0) p.reads[k] = 1;
+      }
+      n = p;
     }
   }
 
@@ -217,13 +243,20 @@ export class Walker implements CheckEnv {
     if (!list) this.stored[pc] = list = [];
     for (const n of list) {
       if (n.pending === 0) {
-        if (statesMatch(n.state!, this.st, this.cfg, pc, 'covers')) return true;
+        if (statesMatch(n.state!, this.st, this.cfg, pc, 'covers', n.reads)) {
+          // The pruned path would have read what the covering state's continuations read.
+          const w = this.st.written;
+          const r = this.node.reads;
+          for (let k = 0; k < n.reads.length; k++) if (n.reads[k] === 1 && w[k] === 0) r[k] = 1;
+          return true;
+        }
       } else if (statesMatch(n.state!, this.st, this.cfg, pc, 'equal')) {
         this.fail('INFINITE_LOOP', { insn: pc });
       }
     }
     if (list.length < this.settings.maxStatesPerInsn) {
-      const node: Node = { pending: 1, parent: this.node, state: cloneState(this.st) };
+      const node: Node = { pending: 1, parent: this.node, state: cloneState(this.st), reads: new Uint8Array(this.slots), screen: this.st.written.slice() };
+      this.st.written.fill(0);
       list.push(node);
       this.node = node;
       this.states++;

@@ -13,13 +13,8 @@ import type { StructOp, StructuredFunc } from './struct-op.js';
 const T_TREE = 0;
 const T_WITHIN = 1;
 const T_BRANCH = 2;
-const T_OP = 3;
-
-type Task =
-  | { t: typeof T_TREE; x: number; d: number }
-  | { t: typeof T_WITHIN; x: number; i: number; d: number }
-  | { t: typeof T_BRANCH; src: number; dst: number; d: number }
-  | { t: typeof T_OP; op: StructOp };
+const T_END = 3;
+const T_ELSE = 4;
 
 const END: StructOp = Object.freeze({ k: 'end' });
 const ELSE: StructOp = Object.freeze({ k: 'else' });
@@ -34,14 +29,19 @@ const RETURN: StructOp = Object.freeze({ k: 'return' });
 export function structure(g: BlockGraph, order: BlockOrder): StructuredFunc {
   if (!order.reducible) throw new Error('structure: irreducible control flow (use the dispatch loop)');
   const n = g.blocks.length;
-  const { rpoIndex, idom, loopHeader, merge } = order;
+  const { rpo, rpoIndex, idom, loopHeader, merge } = order;
 
-  // Merge children of every block in the dominator tree, highest RPO first (outermost block).
-  const mergeChildren: number[][] = Array.from({ length: n }, () => []);
-  for (const b of order.rpo) {
-    if (b !== 0 && merge[b]) mergeChildren[idom[b]!]!.push(b);
+  // Merge children of every block in the dominator tree (compressed rows: children of b are
+  // kids[first[b] .. first[b+1])), highest RPO first: the first one gets the outermost block.
+  const first = new Int32Array(n + 1);
+  for (const b of rpo) if (b !== 0 && merge[b]) first[idom[b]! + 1]!++;
+  for (let b = 0; b < n; b++) first[b + 1]! += first[b]!;
+  const kids = new Int32Array(first[n]!);
+  const fill = first.slice(0, n);
+  for (let k = rpo.length - 1; k >= 0; k--) {
+    const b = rpo[k]!;
+    if (b !== 0 && merge[b]) kids[fill[idom[b]!]!++] = b;
   }
-  for (const list of mergeChildren) if (list.length > 1) list.sort((a, b) => rpoIndex[b]! - rpoIndex[a]!);
 
   // Label depth at which each block's `block` frame (merge) or `loop` frame (header) sits.
   const blockFrame = new Int32Array(n).fill(-1);
@@ -56,35 +56,51 @@ export function structure(g: BlockGraph, order: BlockOrder): StructuredFunc {
     return d - f;
   };
 
-  const work: Task[] = [{ t: T_TREE, x: 0, d: 0 }];
-  while (work.length > 0) {
-    const task = work.pop()!;
-    switch (task.t) {
-      case T_OP:
-        ops.push(task.op);
+  // The work stack, as parallel arrays of small integers (no object per task):
+  // kind, block (x / src), i (merge-child index) or dst, label depth d.
+  const wk: number[] = [T_TREE];
+  const wx: number[] = [0];
+  const wi: number[] = [0];
+  const wd: number[] = [0];
+  const push = (kind: number, x: number, i: number, d: number): void => {
+    wk.push(kind);
+    wx.push(x);
+    wi.push(i);
+    wd.push(d);
+  };
+  while (wk.length > 0) {
+    const kind = wk.pop()!;
+    const x = wx.pop()!;
+    const i = wi.pop()!;
+    const d = wd.pop()!;
+    switch (kind) {
+      case T_END:
+        ops.push(END);
         break;
-      case T_TREE: {
-        const { x, d } = task;
+      case T_ELSE:
+        ops.push(ELSE);
+        break;
+      case T_TREE:
         if (loopHeader[x]) {
           ops.push(LOOP);
           loopFrame[x] = d + 1;
           if (d + 1 > maxDepth) maxDepth = d + 1;
-          work.push({ t: T_OP, op: END }, { t: T_WITHIN, x, i: 0, d: d + 1 });
+          push(T_END, 0, 0, 0);
+          push(T_WITHIN, x, 0, d + 1);
         } else {
-          work.push({ t: T_WITHIN, x, i: 0, d });
+          push(T_WITHIN, x, 0, d);
         }
         break;
-      }
       case T_WITHIN: {
-        const { x, i, d } = task;
-        const ys = mergeChildren[x]!;
-        if (i < ys.length) {
-          const y = ys[i]!;
+        if (first[x]! + i < first[x + 1]!) {
+          const y = kids[first[x]! + i]!;
           ops.push(BLOCK);
           blockFrame[y] = d + 1;
           if (d + 1 > maxDepth) maxDepth = d + 1;
           // block { within(x, i+1) } end; tree(y)
-          work.push({ t: T_TREE, x: y, d }, { t: T_OP, op: END }, { t: T_WITHIN, x, i: i + 1, d: d + 1 });
+          push(T_TREE, y, 0, d);
+          push(T_END, 0, 0, 0);
+          push(T_WITHIN, x, i + 1, d + 1);
           break;
         }
         ops.push({ k: 'code', block: x });
@@ -92,7 +108,7 @@ export function structure(g: BlockGraph, order: BlockOrder): StructuredFunc {
         if (blk.term === 'exit') {
           ops.push(RETURN);
         } else if (blk.term === 'goto' || blk.term === 'fall') {
-          work.push({ t: T_BRANCH, src: x, dst: blk.succ[0]!, d });
+          push(T_BRANCH, x, blk.succ[0]!, d);
         } else {
           const t = blk.succ[0]!;
           const f = blk.succ[1]!;
@@ -101,27 +117,26 @@ export function structure(g: BlockGraph, order: BlockOrder): StructuredFunc {
           if (tBr) {
             ops.push({ k: 'br_if', block: x, negate: false, depth: labelOf(x, t, d) });
             if (fBr) ops.push({ k: 'br', depth: labelOf(x, f, d) });
-            else work.push({ t: T_TREE, x: f, d });
+            else push(T_TREE, f, 0, d);
           } else if (fBr) {
             ops.push({ k: 'br_if', block: x, negate: true, depth: labelOf(x, f, d) });
-            work.push({ t: T_TREE, x: t, d });
+            push(T_TREE, t, 0, d);
           } else {
             ops.push({ k: 'if', block: x, negate: false });
             if (d + 1 > maxDepth) maxDepth = d + 1;
-            work.push(
-              { t: T_OP, op: END },
-              { t: T_TREE, x: f, d: d + 1 },
-              { t: T_OP, op: ELSE },
-              { t: T_TREE, x: t, d: d + 1 },
-            );
+            // if { tree(t) } else { tree(f) } end
+            push(T_END, 0, 0, 0);
+            push(T_TREE, f, 0, d + 1);
+            push(T_ELSE, 0, 0, 0);
+            push(T_TREE, t, 0, d + 1);
           }
         }
         break;
       }
       case T_BRANCH: {
-        const { src, dst, d } = task;
-        if (isBr(src, dst)) ops.push({ k: 'br', depth: labelOf(src, dst, d) });
-        else work.push({ t: T_TREE, x: dst, d });
+        const dst = i;
+        if (isBr(x, dst)) ops.push({ k: 'br', depth: labelOf(x, dst, d) });
+        else push(T_TREE, dst, 0, d);
         break;
       }
     }

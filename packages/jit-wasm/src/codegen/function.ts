@@ -3,7 +3,7 @@
  * translates each basic block's instructions by class. The control constructs come from the
  * structurer; this file only decides what each instruction and condition becomes.
  */
-import { EbpfError } from '@ebpf/core';
+import { EbpfError, type LoweredProgram } from '@ebpf/core';
 import type { BlockGraph } from '../cfg/blocks.js';
 import type { StructuredFunc } from '../cfg/struct-op.js';
 import { BLOCK_VOID, W } from '../wasm/opcodes.js';
@@ -77,10 +77,33 @@ export function emitFunction(env: ModuleEnv, isMain: boolean, g: BlockGraph, s: 
   return e;
 }
 
+/**
+ * Refuses register fields a verified program cannot have: a register above r10, or a write to
+ * the read-only frame pointer.
+ * @throws {@link EbpfError} (`RUNTIME`) naming the instruction.
+ */
+export function checkRegisters(p: LoweredProgram, pc: number): void {
+  const code = p.code[pc]!;
+  const cls = code & 7;
+  const dst = p.dst[pc]!;
+  const src = p.src[pc]!;
+  const pseudoSrc = code === 0x18 || code === 0x85; // lddw kinds, call kinds
+  let bad: string | undefined;
+  if (dst > 10) bad = `r${dst} does not exist`;
+  else if (!pseudoSrc && src > 10) bad = `r${src} does not exist`;
+  else if (dst === 10 && (cls === 0x04 || cls === 0x07 || cls === 0x01 || code === 0x18)) bad = 'r10 is read-only';
+  else if (code === 0xc3 || code === 0xdb) {
+    const op = p.imm[pc]!;
+    if ((op & 1) !== 0 && src === 10) bad = 'r10 is read-only';
+  }
+  if (bad) throw new EbpfError('RUNTIME', `jit-wasm: insn ${pc}: ${bad}`);
+}
+
 /** Translates one non-control instruction (jumps and exit are the structurer's). */
 function emitInsn(e: FuncEmitter, pc: number): void {
   const p = e.env.program;
   const code = p.code[pc]!;
+  checkRegisters(p, pc);
   switch (code & 7) {
     case 0x04: // ALU
     case 0x07: // ALU64

@@ -35,6 +35,7 @@ export function emitCondition(e: FuncEmitter, pc: number, negate: boolean): void
   const dst = p.dst[pc]!;
   const src = p.src[pc]!;
   const imm = p.imm[pc]!;
+  if (dst > 10 || (useReg && src > 10)) throw new EbpfError('RUNTIME', `jit-wasm: insn ${pc}: r${dst > 10 ? dst : src} does not exist`);
 
   // Comparisons against immediate zero: eqz is shorter and just as fast.
   if (!useReg && imm === 0 && (op === 0x10 || op === 0x50)) {

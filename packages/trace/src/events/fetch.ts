@@ -103,14 +103,27 @@ export function strSpan(mem: VmMemory, off: number, max: number): { off: number;
   return { off, len: i - off };
 }
 
-function latin1(bytes: Uint8Array, off: number, len: number): string {
-  let s = '';
-  for (let i = 0; i < len; i++) {
-    const c = bytes[off + i]!;
-    if (c === 0) break;
-    s += String.fromCharCode(c);
+/** The bytes up to the first NUL (at most `len`) as a flat one-char-per-byte string. */
+function latin1(b: Uint8Array, o: number, len: number): string {
+  let n = 0;
+  while (n < len && b[o + n] !== 0) n++;
+  const f = String.fromCharCode;
+  switch (n) {
+    case 0: return '';
+    case 1: return f(b[o]!);
+    case 2: return f(b[o]!, b[o + 1]!);
+    case 3: return f(b[o]!, b[o + 1]!, b[o + 2]!);
+    case 4: return f(b[o]!, b[o + 1]!, b[o + 2]!, b[o + 3]!);
+    case 5: return f(b[o]!, b[o + 1]!, b[o + 2]!, b[o + 3]!, b[o + 4]!);
+    case 6: return f(b[o]!, b[o + 1]!, b[o + 2]!, b[o + 3]!, b[o + 4]!, b[o + 5]!);
+    case 7: return f(b[o]!, b[o + 1]!, b[o + 2]!, b[o + 3]!, b[o + 4]!, b[o + 5]!, b[o + 6]!);
+    case 8: return f(b[o]!, b[o + 1]!, b[o + 2]!, b[o + 3]!, b[o + 4]!, b[o + 5]!, b[o + 6]!, b[o + 7]!);
+    default: {
+      const codes = new Array<number>(n);
+      for (let i = 0; i < n; i++) codes[i] = b[o + i]!;
+      return f.apply(null, codes);
+    }
   }
-  return s;
 }
 
 /** Reads a u64 pointer at VM offset `off` when 8 readable bytes are there, else 0 (bpf_load_pointer). */

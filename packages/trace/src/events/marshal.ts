@@ -76,55 +76,65 @@ export class Marshaller {
    * written as two halves, so no heap number or BigInt is made.
    */
   toContext(values: ArrayLike<unknown>, u32: Uint32Array, ctxOff: number, offsets: readonly number[]): void {
-    const args = this.args;
-    let reset = false;
-    for (let i = 0; i < args.length; i++) {
+    const n = this.args.length;
+    this.resetPending = true;
+    for (let i = 0; i < n; i++) {
       const v = values[i];
       const idx = (ctxOff + offsets[i]!) >> 2;
-      let off: number;
-      if (v instanceof HostRef) off = v.offset;
-      else if (args[i]!.mode === 'int' || typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean' || v == null) {
-        writeSlot(u32, idx, scalarOf(v));
-        continue;
-      } else {
-        if (!reset) {
-          this.arena.reset();
-          reset = true;
-        }
-        try {
-          off = this.copy(args[i]!, v, 0);
-        } catch (e) {
-          if (e !== FULL) throw e;
-          this.overflows++;
-          u32[idx] = 0;
-          u32[idx + 1] = 0;
-          continue;
-        }
-      }
-      if (off <= 0) {
-        u32[idx] = 0;
+      if (typeof v === 'number' && v >= 0 && v <= 0xffffffff && v === (v >>> 0)) {
+        u32[idx] = v;
         u32[idx + 1] = 0;
-        continue;
-      }
-      const lo = this.baseLo + off;
-      u32[idx] = lo >>> 0;
-      u32[idx + 1] = this.baseHi + (lo >= 4294967296 ? 1 : 0);
+      } else if (v instanceof HostRef) {
+        const lo = this.baseLo + v.offset;
+        u32[idx] = lo >>> 0;
+        u32[idx + 1] = this.baseHi + (lo >= 4294967296 ? 1 : 0);
+      } else this.slowSlot(i, v, u32, idx);
     }
   }
 
-  /** Fills `slots[i]` from `values[i]` for every declared argument. */
+  private resetPending = true;
+
+  /** Every other kind of value: scalars by the general rule, copies into the arena. */
+  private slowSlot(i: number, v: unknown, u32: Uint32Array, idx: number): void {
+    const a = this.args[i]!;
+    if (a.mode === 'int' || typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean' || v == null) {
+      writeSlot(u32, idx, scalarOf(v));
+      return;
+    }
+    if (this.resetPending) {
+      this.arena.reset();
+      this.resetPending = false;
+    }
+    let off = 0;
+    try {
+      off = this.copy(a, v, 0);
+    } catch (e) {
+      if (e !== FULL) throw e;
+      this.overflows++;
+    }
+    if (off <= 0) {
+      u32[idx] = 0;
+      u32[idx + 1] = 0;
+      return;
+    }
+    const lo = this.baseLo + off;
+    u32[idx] = lo >>> 0;
+    u32[idx + 1] = this.baseHi + (lo >= 4294967296 ? 1 : 0);
+  }
+
+  /** Fills `slots[i]` from `values[i]` for every declared argument (events without programs). */
   marshal(values: ArrayLike<unknown>, slots: Array<number | bigint>): void {
     const args = this.args;
     let reset = false;
     for (let i = 0; i < args.length; i++) {
       const a = args[i]!;
       const v = values[i];
-      if (a.mode === 'int' || typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean' || v == null) {
-        slots[i] = scalarOf(v);
-        continue;
-      }
       if (v instanceof HostRef) {
         slots[i] = v.address;
+        continue;
+      }
+      if (a.mode === 'int' || typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean' || v == null) {
+        slots[i] = scalarOf(v);
         continue;
       }
       if (!reset) {
