@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { conformanceProgram, parseConformanceTest } from '@ebpf/core/testing';
 
 const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
-const DIR = fileURLToPath(new URL('../../interp/test/conformance/', import.meta.url));
+const DIR = fileURLToPath(new URL('../../core/testdata/conformance/', import.meta.url));
 
 /** The runner's `_base_16_encode`: two hex digits and two spaces per byte. */
 const runnerHex = (bytes: Uint8Array) => [...bytes].map((b) => b.toString(16).padStart(2, '0') + '  ').join('');

@@ -9,7 +9,7 @@ import { encode, parseAsm } from '@ebpf/core';
 import { main } from '../src/main.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'ebpf-run-'));
-const SUITE = fileURLToPath(new URL('../../interp/test/conformance/', import.meta.url));
+const SUITE = fileURLToPath(new URL('../../core/testdata/conformance/', import.meta.url));
 
 let stdout = '';
 let stderr = '';

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { assembleConformance, parseConformanceTest } from '@ebpf/core/testing';
 import { runConformanceTest } from '@ebpf/interp';
 
-const DIR = join(fileURLToPath(new URL('.', import.meta.url)), 'conformance');
+const DIR = fileURLToPath(new URL('../../core/testdata/conformance/', import.meta.url));
 const files = readdirSync(DIR).filter((f) => f.endsWith('.data')).sort();
 const tests = files.map((f) => parseConformanceTest(readFileSync(join(DIR, f), 'utf8'), f.replace(/\.data$/, '')));
 

@@ -39,13 +39,13 @@ export interface NativeOptions {
 interface NativeResources {
   readonly image: ExecutableImage;
   readonly data: NativeData;
-  readonly trampoline: HelperTrampoline;
+  readonly trampoline: HelperTrampoline | undefined;
 }
 
 function freeResources(r: NativeResources): void {
   r.image.dispose();
   r.data.dispose();
-  r.trampoline.dispose();
+  r.trampoline?.dispose();
 }
 
 /** Unmaps the code of runnables collected without dispose (callback slots are limited too). */
@@ -76,7 +76,7 @@ export class X86Runnable implements Runnable {
   constructor(
     private readonly image: ExecutableImage,
     private readonly data: NativeData,
-    private readonly trampoline: HelperTrampoline,
+    private readonly trampoline: HelperTrampoline | undefined,
     private readonly bridge: HelperBridge,
     generated: NativeCode,
     private readonly name: string,
@@ -172,7 +172,8 @@ export function compileNative(program: NativeProgram, vm: Vm, options: NativeOpt
   const native = bufferAddress(vm.mem.memory.buffer);
   const delta = native - vm.mem.base;
   const bridge = new HelperBridge(vm, program.helpers, { vm, maps: program.maps, program: program.name });
-  const trampoline = new HelperTrampoline(bridge.handle);
+  // Only programs that call helpers need a callback (koffi has 8192 slots).
+  const trampoline = callsHelpers(program.lowered) ? new HelperTrampoline(bridge.handle) : undefined;
   let data: NativeData | undefined;
   let image: ExecutableImage | undefined;
   try {
@@ -187,7 +188,7 @@ export function compileNative(program: NativeProgram, vm: Vm, options: NativeOpt
         delta,
         stackTop: vm.stackTop,
         argsNative: native + BigInt(vm.argsRegion.offset),
-        trampoline: trampoline.address,
+        trampoline: trampoline?.address ?? 0n,
         dataNative: data.address,
         ...(lookup ? { lookupFastPath: lookup } : {}),
         ...(blindKeys ? { blindKeys } : {}),
@@ -199,9 +200,19 @@ export function compileNative(program: NativeProgram, vm: Vm, options: NativeOpt
   } catch (e) {
     image?.dispose();
     data?.dispose();
-    trampoline.dispose();
+    trampoline?.dispose();
     throw e;
   }
+}
+
+/** True when the program has a helper call (`call imm` with src 0, or `callx`). */
+function callsHelpers(p: LoweredProgram): boolean {
+  for (let pc = 0; pc < p.length; pc++) {
+    const c = p.code[pc];
+    if ((c === 0x85 && p.src[pc] === 0) || c === 0x8d) return true;
+    if (c === 0x18) pc++;
+  }
+  return false;
 }
 
 /**

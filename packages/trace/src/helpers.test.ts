@@ -84,8 +84,8 @@ describe('trace helpers', () => {
   });
 
   it('pid/tgid, uid/gid and comm come from the task', () => {
-    expect(call(HelperId.get_current_pid_tgid)).toBe((9n << 32n) | 9n);
-    expect(call(HelperId.get_current_uid_gid)).toBe((2n << 32n) | 1n);
+    expect(call(HelperId.get_current_pid_tgid)).toBe(9 * 2 ** 32 + 9);
+    expect(call(HelperId.get_current_uid_gid)).toBe(2 * 2 ** 32 + 1);
     expect(call(HelperId.get_current_comm, stack, 16)).toBe(0);
     expect(new TextDecoder().decode(vm.mem.bytes.subarray(stackOff, stackOff + 5))).toBe('node\0');
   });

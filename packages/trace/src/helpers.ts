@@ -215,8 +215,10 @@ export function traceHelpers(options: TraceHelperOptions): HelperDef[] {
   const viewsOf = (vm: Vm): VmViews => (vm === lastVm ? lastViews! : ((lastVm = vm), (lastViews = new VmViews(vm))));
   const task = options.task ?? currentTask();
   const clock = options.clock ?? (() => Math.floor(performance.now() * 1e6));
-  const pidTgid = (BigInt(task.pid) << 32n) | BigInt(task.pid);
-  const uidGid = (BigInt(task.gid) << 32n) | BigInt(task.uid);
+  // Numbers where exact (pids and ids below 2^21), so the engines make no BigInt per call.
+  const pair = (hi: number, lo: number): number | bigint => (hi < 0x200000 ? hi * 4294967296 + lo : (BigInt(hi) << 32n) | BigInt(lo));
+  const pidTgid = pair(task.pid, task.pid);
+  const uidGid = pair(task.gid, task.uid);
   const comm = new TextEncoder().encode(task.comm);
   const printk = (args: HelperArgs, env: HelperEnv): number => {
     const size = sizeOf(args, 2);

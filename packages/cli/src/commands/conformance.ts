@@ -16,7 +16,7 @@ import { conformanceRunOptions } from './conformance-engine.js';
 
 /** Where the suite is looked for when no DIR is given, first match wins. */
 function defaultDirs(): string[] {
-  return [resolve('../shared/conformance'), fileURLToPath(new URL('../../../interp/test/conformance', import.meta.url))];
+  return [resolve('../shared/conformance'), fileURLToPath(new URL('../../../core/testdata/conformance', import.meta.url))];
 }
 
 /** Registers `ebpf conformance`. */

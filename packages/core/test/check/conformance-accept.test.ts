@@ -10,7 +10,7 @@ import { CheckerError, check, decode, type ProgramSpec } from '@ebpf/core';
 import { conformanceProgram, conformanceSubsystem, parseConformanceTest } from '@ebpf/core/testing';
 
 // The suite as vendored in the workspace (a copy of shared/conformance).
-const DIR = fileURLToPath(new URL('../../../interp/test/conformance', import.meta.url));
+const DIR = fileURLToPath(new URL('../../../core/testdata/conformance', import.meta.url));
 
 describe('conformance programs under the checker', () => {
   it('accepts all 313 with the memory block as context', () => {

@@ -5,7 +5,7 @@
  * (bpf-to-bpf) are wasm calls to the subprogram's function with r1..r5 and the callee's frame
  * pointer (512 bytes lower); `callx` goes through one import that looks the helper id up.
  */
-import { EbpfError, LINUX_MAP_TYPE, MAP_DESCRIPTOR } from '@ebpf/core';
+import { LINUX_MAP_TYPE, MAP_DESCRIPTOR, NotSupportedError } from '@ebpf/core';
 import { W } from '../wasm/opcodes.js';
 import { Fault, type FuncEmitter } from './emitter.js';
 
@@ -53,7 +53,7 @@ export function emitCall(e: FuncEmitter, pc: number): void {
     emitLocalCall(e, pc, pc + 1 + p.imm[pc]!);
     return;
   }
-  throw new EbpfError('NOT_SUPPORTED', `jit-wasm: insn ${pc}: calls with src ${src} (kfuncs) are not supported`);
+  throw new NotSupportedError(`jit-wasm: insn ${pc}: calls with src ${src} (kfuncs) are not supported`);
 }
 
 /**

@@ -3,7 +3,7 @@
  * translates each basic block's instructions by class. The control constructs come from the
  * structurer; this file only decides what each instruction and condition becomes.
  */
-import { EbpfError, type LoweredProgram } from '@ebpf/core';
+import { EbpfError, NotSupportedError, type LoweredProgram } from '@ebpf/core';
 import type { BlockGraph } from '../cfg/blocks.js';
 import type { StructuredFunc } from '../cfg/struct-op.js';
 import { BLOCK_VOID, W } from '../wasm/opcodes.js';
@@ -123,7 +123,7 @@ function emitInsn(e: FuncEmitter, pc: number): void {
         emitLddw(e, pc);
         return;
       }
-      throw new EbpfError('NOT_SUPPORTED', `jit-wasm: insn ${pc}: legacy packet load 0x${code.toString(16)} is not supported`);
+      throw new NotSupportedError(`jit-wasm: insn ${pc}: legacy packet load 0x${code.toString(16)} is not supported`);
     case 0x05: // JMP: only calls reach here
       if (code === 0x85) {
         emitCall(e, pc);

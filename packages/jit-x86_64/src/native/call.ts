@@ -3,6 +3,7 @@
  * generated code through a function pointer, and the helper trampoline native code calls back
  * into JS with. What a helper call means (argument block, error recording) is the engine's.
  */
+import { EbpfError } from '@ebpf/core';
 import { ffi, type Koffi } from './memory.js';
 
 /** Calls generated code (arguments are in memory: no FFI conversion); r0 out (Number when exact, else BigInt). */
@@ -50,9 +51,14 @@ export class HelperTrampoline {
   readonly address: bigint;
   private handle: bigint | undefined;
 
+  /** @throws {@link EbpfError} (`RUNTIME`) when koffi has no callback slot left. */
   constructor(handler: TrampolineHandler) {
     const k = ffi();
-    this.handle = k.register(handler, protos().helper);
+    try {
+      this.handle = k.register(handler, protos().helper);
+    } catch (e) {
+      throw new EbpfError('RUNTIME', `jit-x86_64: cannot register the helper trampoline (koffi allows 8192 live callbacks; dispose programs you no longer run): ${(e as Error).message}`, { cause: e });
+    }
     this.address = this.handle;
   }
 

@@ -61,8 +61,9 @@ export class Marshaller {
   /** Arguments whose copy did not fit in the arena (passed as 0). */
   overflows = 0;
 
-  private readonly baseHi: number;
-  private readonly baseLo: number;
+  private readonly baseHi: number = 0;
+  private readonly baseLo: number = 0;
+  private resetPending = true;
 
   constructor(private readonly vm: Vm, private readonly args: readonly ProbeArg[], private readonly arena: Arena, private readonly structs: StructRegistry) {
     const b = vm.mem.baseNumber;
@@ -91,8 +92,6 @@ export class Marshaller {
       } else this.slowSlot(i, v, u32, idx);
     }
   }
-
-  private resetPending = true;
 
   /** Every other kind of value: scalars by the general rule, copies into the arena. */
   private slowSlot(i: number, v: unknown, u32: Uint32Array, idx: number): void {
