@@ -153,7 +153,8 @@ export function compileLowered(vm: Vm, p: LoweredProgram, input: LoweredCompileI
         if (typeof r1 === 'number' && typeof r2 === 'number' && Number.isSafeInteger(r1) && Number.isSafeInteger(r2)) {
           // No BigInt going in; one coming out (from the argument block when r0 ≥ 2^53).
           const x = runF(r1, r2);
-          return x <= Number.MAX_SAFE_INTEGER ? BigInt(x) : args.u64(0);
+          // Filters mostly return 0 or 1: constants, no allocation.
+          return x === 0 ? 0n : x === 1 ? 1n : x <= Number.MAX_SAFE_INTEGER ? BigInt(x) : args.u64(0);
         }
         return BigInt.asUintN(64, run64(toBigInt(r1), toBigInt(r2)));
       } catch (e) {

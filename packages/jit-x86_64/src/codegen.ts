@@ -32,7 +32,10 @@ export interface CodegenEnv {
   readonly stackTop: bigint;
   /** Native address of the VM's helper argument block (r0 slot, then r1..r5). */
   readonly argsNative: bigint;
-  /** Native address of the helper trampoline `int32_t (uint64_t helperId, int32_t slot)`; non-zero = failed. */
+  /**
+   * Native address of the helper trampoline `int32_t (void)` (it reads the helper id and slot
+   * from the data words: an FFI callback without arguments is cheaper); non-zero = end the run.
+   */
   readonly trampoline: bigint;
   /**
    * Native address of the program's data words (see {@link DATA}): the abort anchor, and r1/r2
@@ -59,8 +62,12 @@ export const DATA = {
   R1: 8,
   /** r2 for the argument-less entry. */
   R2: 16,
+  /** Helper id of the call in progress (u64: `callx` stores its whole register). */
+  HELPER_ID: 24,
+  /** Slot of the call in progress (u32). */
+  HELPER_SLOT: 32,
   /** Bytes used. */
-  SIZE: 24,
+  SIZE: 40,
 } as const;
 
 /** The result of code generation. */
@@ -539,8 +546,9 @@ class Pass {
   }
 
   /**
-   * Helper call: r1..r5 into the argument block, then the trampoline with (id, slot). A non-zero
-   * return means the helper threw: leave through the abort path. Else r0 = the block's r0 slot.
+   * Helper call: r1..r5 into the argument block, the id and slot into the data words, then the
+   * trampoline. A non-zero return ends the run (the helper threw, a tail call was taken): leave
+   * through the abort path. Else r0 = the block's r0 slot.
    * `id` is a constant (call imm) or a register holding it (callx).
    */
   private helperCall(id: number | { readonly reg: X86Reg }): void {
@@ -566,9 +574,10 @@ class Pass {
     w.movAbs(S_C, this.env.argsNative);
     const argRegs = [X86.RDI, X86.RSI, X86.RDX, X86.RCX, X86.R8] as const;
     for (let i = 0; i < 5; i++) w.mov(64, { base: S_C, disp: 8 * (i + 1) }, argRegs[i]!);
-    if (typeof id === 'number') w.movImm32(X86.RDI, id >>> 0);
-    else if (id.reg !== X86.RDI) w.mov(64, X86.RDI, id.reg);
-    w.movImm32(X86.RSI, this.pc);
+    w.movAbs(S_C, this.env.dataNative);
+    if (typeof id === 'number') w.storeImm(64, { base: S_C, disp: DATA.HELPER_ID }, id);
+    else w.mov(64, { base: S_C, disp: DATA.HELPER_ID }, id.reg);
+    w.storeImm(32, { base: S_C, disp: DATA.HELPER_SLOT }, this.pc);
     w.movAbs(X86.RAX, this.env.trampoline);
     w.callReg(X86.RAX);
     w.test(32, X86.RAX, X86.RAX);

@@ -171,17 +171,18 @@ export class X86Runnable implements Runnable {
 export function compileNative(program: NativeProgram, vm: Vm, options: NativeOptions = {}): X86Runnable {
   const native = bufferAddress(vm.mem.memory.buffer);
   const delta = native - vm.mem.base;
-  const bridge = new HelperBridge(vm, program.helpers, { vm, maps: program.maps, program: program.name });
-  // Only programs that call helpers need a callback (koffi has 8192 slots).
-  const trampoline = callsHelpers(program.lowered) ? new HelperTrampoline(bridge.handle) : undefined;
-  let data: NativeData | undefined;
+  const data = NativeData.create(DATA.SIZE);
+  const words = new Uint32Array(data.view.buffer, data.view.byteOffset, DATA.SIZE / 4);
+  const bridge = new HelperBridge(vm, program.helpers, { vm, maps: program.maps, program: program.name }, words);
+  let trampoline: HelperTrampoline | undefined;
   let image: ExecutableImage | undefined;
   try {
+    // Only programs that call helpers need a callback (koffi has 8192 slots).
+    if (callsHelpers(program.lowered)) trampoline = new HelperTrampoline(bridge.handle);
     const blindKeys = options.blindConstants ? randomKeys(program.lowered.length) : undefined;
     const lookup = options.inlineLookups === false ? undefined : lookupFastPath(program, vm);
     const funcStarts = program.funcStarts ?? localCallTargets(program.lowered);
     checkCallDepth(program.lowered, funcStarts, vm);
-    data = NativeData.create(DATA.SIZE);
     const gen = generate(
       program.lowered,
       {
@@ -199,7 +200,7 @@ export function compileNative(program: NativeProgram, vm: Vm, options: NativeOpt
     return new X86Runnable(image, data, trampoline, bridge, gen, program.name);
   } catch (e) {
     image?.dispose();
-    data?.dispose();
+    data.dispose();
     trampoline?.dispose();
     throw e;
   }

@@ -1,12 +1,14 @@
 /**
  * The JS side of helper calls from native code. Generated code writes r1..r5 into the VM's
- * argument block and calls one FFI callback with (helper id, slot); this bridge runs the helper,
+ * argument block and the helper id and slot into the program's data words, then calls one FFI
+ * callback (without arguments: cheaper to cross); this bridge runs the helper,
  * puts its result in the block's r0 slot and answers "continue" or "end the run now". Errors are
  * caught and recorded (an exception must never cross the native frames); the runnable throws
  * them once native code has returned. Tail calls and uBPF's unwind extension end the run with the
  * r0 slot as the result. Pure JS: the callback itself is made in `native/call.ts`.
  */
 import { VmError, type HelperDef, type HelperEnv, type Vm } from '@ebpf/core';
+import { DATA } from './codegen.js';
 
 /** Trampoline answers: what native code does after the call. */
 export const BridgeStatus = {
@@ -25,19 +27,28 @@ export class HelperBridge {
   error: VmError | undefined;
   private readonly byId: Array<HelperDef | undefined> = [];
 
+  /**
+   * @param words the program's data words (see `DATA` in codegen.ts), where native code leaves
+   * the helper id and slot before calling the trampoline.
+   */
   constructor(
     private readonly vm: Vm,
     helpers: ReadonlyMap<number, HelperDef>,
     private readonly env: HelperEnv,
+    private readonly words: Uint32Array,
   ) {
     for (const [id, def] of helpers) this.byId[id] = def;
   }
 
-  /** The trampoline handler: `(id, slot) → status`. Never throws. */
-  readonly handle = (id: number | bigint, slot: number): number => {
-    const def = typeof id === 'number' ? this.byId[id] : undefined;
+  /** The trampoline handler: reads (id, slot) from the data words, returns a status. Never throws. */
+  readonly handle = (): number => {
+    const w = this.words;
+    const id = w[DATA.HELPER_ID >> 2]!;
+    const slot = w[DATA.HELPER_SLOT >> 2]!;
+    const def = w[(DATA.HELPER_ID >> 2) + 1] === 0 ? this.byId[id] : undefined;
     if (def === undefined) {
-      this.error = new VmError('VM_FAULT', `call to helper ${id}, which is not a helper this program may call`, slot);
+      const full = (BigInt(w[(DATA.HELPER_ID >> 2) + 1]!) << 32n) | BigInt(id);
+      this.error = new VmError('VM_FAULT', `call to helper ${full}, which is not a helper this program may call`, slot);
       return BridgeStatus.END;
     }
     const args = this.vm.args;

@@ -132,6 +132,10 @@ describe.skipIf(nativeUnavailable() !== undefined)('helper calls from native cod
     const { interp, native } = d.run([mov(2, 99), insn({ code: 0x8d, dst: 2 }), exit], { helpers: [echo] });
     expect(native.result).toBe('error VM_FAULT@1');
     expect(interp.result).toBe('error VM_FAULT@1');
+    // an id with high bits set (its low half names a helper) is no helper either
+    const huge = d.run([lddw(2, 0x100000008n), insn({ code: 0x8d, dst: 2 }), exit], { helpers: [echo] });
+    expect(huge.native.result).toBe('error VM_FAULT@2');
+    expect(huge.native).toEqual(huge.interp);
   });
 
   it('tail calls: taken, missed, chained to the limit, and a program tail-calling itself', () => {

@@ -12,7 +12,7 @@ import { DynamicProbe, propertySlot, type FunctionSlot, type ProbeOptions } from
 import { TraceEvent, type EventHost, type EventProgram } from './events/event.js';
 import { tracePipe, type PipeOptions } from './events/pipe.js';
 import { Tracepoint, type TracepointOptions } from './events/tracepoint.js';
-import { currentTask, type TaskInfo, type TraceSink } from './helpers.js';
+import { currentTask, HelperId, type TaskInfo, type TraceSink } from './helpers.js';
 import { StructRegistry, type StructLayout } from './host-structs.js';
 import { TraceSubsystem } from './subsystem.js';
 import { matchGlob, parseGlob } from './filter/glob.js';
@@ -109,6 +109,7 @@ class Attachment implements AttachedProgram, EventProgram {
   lastError?: string;
   readonly attachedAt = new Date();
   readonly needsEntry: boolean;
+  readonly usesSink: boolean;
   readonly run: (ctx: number) => boolean;
   readonly engine: string;
 
@@ -123,6 +124,7 @@ class Attachment implements AttachedProgram, EventProgram {
     readonly filter?: string,
   ) {
     this.needsEntry = needsEntry;
+    this.usesSink = usesSink(loaded);
     this.engine = loaded.engine;
     const r = loaded.runnable;
     if (kind === 'filter') {
@@ -147,6 +149,13 @@ class Attachment implements AttachedProgram, EventProgram {
   detach(): void {
     this.onDetach(this);
   }
+}
+
+/** True when a program may call `bpf_trace_printk` or `bpf_dump_stack` (or calls helpers indirectly). */
+function usesSink(loaded: LoadedProgramLike): boolean {
+  const sinkNames = new Set(['bpf_trace_printk', 'bpf_dump_stack']);
+  const sinkIds = new Set<number>([HelperId.trace_printk, HelperId.dump_stack]);
+  return loaded.spec.insns.some((i) => (i.code === 0x85 && i.src === 0 && (sinkIds.has(i.imm) || (i.helperName !== undefined && sinkNames.has(i.helperName)))) || i.code === 0x8d);
 }
 
 /** Reads an ELF-less program's need for the recorded entry: any load at an offset past pt_regs. */

@@ -8,10 +8,9 @@
  * subsystem, then run NAME). r1 = memory address, r2 = memory length.
  */
 import type { Command } from 'commander';
-import { decodeAny, encode, EbpfError } from '@ebpf/core';
+import { encode } from '@ebpf/core/isa';
 import { runConformanceProgram } from '@ebpf/interp';
 import { CliExit, usage } from '../exit.js';
-import { conformanceRunOptions } from './conformance-engine.js';
 
 /** What the plugin's arguments ask for. */
 export interface PluginArgs {
@@ -83,7 +82,40 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Registers `ebpf conformance-plugin`. */
+/**
+ * The whole plugin run: parses `args` (what follows `conformance-plugin`), reads the program from
+ * `--program` or stdin, runs it and writes r0 in hex to stdout. `main()` calls this directly,
+ * without commander, so that each of the runner's spawns loads only what the plugin needs.
+ * @throws {@link CliExit} 2 for bad arguments or input, 1 when the program is refused or fails.
+ */
+export async function runPlugin(args: readonly string[], readInput: () => Promise<string> = readStdin): Promise<void> {
+  const parsed = parsePluginArgs(args);
+  const programBytes = parseHex(parsed.programHex ?? (await readInput()), 'program');
+  if (programBytes.length === 0) usage('conformance-plugin: no program (hex bytes on stdin or --program HEX)');
+  let bytes = programBytes;
+  if (parsed.elf) {
+    const { decodeAny } = await import('@ebpf/core/image');
+    let specs;
+    try {
+      specs = decodeAny(programBytes, { name: 'conformance' });
+    } catch (e) {
+      usage(`conformance-plugin: ELF object on stdin: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    if (specs.length !== 1) usage(`conformance-plugin: the ELF object holds ${specs.length} programs; expected one`);
+    bytes = encode(specs[0]!.insns);
+  }
+  // The engine path (checker, JIT packages) is loaded only when an engine is asked for.
+  const options = parsed.engine === undefined ? {} : await (await import('./conformance-engine.js')).conformanceRunOptions(parsed.engine, (line) => process.stderr.write(line + '\n'));
+  let r0: bigint;
+  try {
+    r0 = runConformanceProgram(bytes, parsed.memory, options);
+  } catch (e) {
+    throw new CliExit(1, `ebpf conformance-plugin: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  process.stdout.write(r0.toString(16) + '\n');
+}
+
+/** Registers `ebpf conformance-plugin` (for help; `main()` runs the plugin without commander). */
 export function register(program: Command): void {
   program
     .command('conformance-plugin')
@@ -91,23 +123,5 @@ export function register(program: Command): void {
     .argument('[args...]', '[MEMORY_HEX] [--interpret | --jit | --engine NAME] [--program HEX] [--elf]')
     .allowUnknownOption()
     .helpOption(false)
-    .action(async (args: string[]) => {
-      const parsed = parsePluginArgs(args);
-      const programBytes = parseHex(parsed.programHex ?? (await readStdin()), 'program');
-      if (programBytes.length === 0) usage('conformance-plugin: no program (hex bytes on stdin or --program HEX)');
-      let bytes = programBytes;
-      if (parsed.elf) {
-        const specs = decodeAny(programBytes, { name: 'conformance' });
-        if (specs.length !== 1) usage(`conformance-plugin: the ELF object holds ${specs.length} programs; expected one`);
-        bytes = encode(specs[0]!.insns);
-      }
-      const options = await conformanceRunOptions(parsed.engine, (line) => process.stderr.write(line + '\n'));
-      let r0: bigint;
-      try {
-        r0 = runConformanceProgram(bytes, parsed.memory, options);
-      } catch (e) {
-        throw new CliExit(1, `ebpf conformance-plugin: ${EbpfError.is(e) || e instanceof Error ? e.message : String(e)}`);
-      }
-      process.stdout.write(r0.toString(16) + '\n');
-    });
+    .action(async (args: string[]) => runPlugin(args));
 }

@@ -182,10 +182,17 @@ function stackAccess(env: CheckEnv, regno: number, p: Reg, at: number, size: 1 |
   return REG_UNKNOWN;
 }
 
+/**
+ * Forgets the register spilled at `slot` before some of its bytes are (or may be) overwritten.
+ * A scalar's bytes stay readable data; a pointer's become unreadable, or reading the untouched
+ * bytes back would leak part of an address as a number. Callers mark the bytes they certainly
+ * write afterwards.
+ */
 function destroySpill(frame: Frame, slot: number): void {
-  if (frame.spills[slot] === undefined) return;
+  const spill = frame.spills[slot];
+  if (spill === undefined) return;
   frame.spills[slot] = undefined;
-  frame.stack.fill(StackByte.MISC, slot * 8, slot * 8 + 8);
+  frame.stack.fill(isPointer(spill) ? StackByte.INVALID : StackByte.MISC, slot * 8, slot * 8 + 8);
 }
 
 function stackWrite(env: CheckEnv, frameNo: number, frame: Frame, o: number, size: number, value: StoreValue): Reg {

@@ -45,34 +45,80 @@ function regSafe(o: Reg, c: Reg, ids: IdMap, mode: Mode): boolean {
   }
 }
 
+function byteSafe(ob: number, cb: number, c: Frame, i: number): boolean {
+  if (ob === StackByte.INVALID) return true;
+  if (ob === StackByte.MISC) return cb === StackByte.MISC || (cb === StackByte.SPILL && c.spills[i >> 3]!.type === 'scalar');
+  return cb === StackByte.SPILL;
+}
+
+/** 32-bit words of a frame's stack bytes (frames own their buffers: offset 0, 512 bytes). */
+function words(stack: Uint8Array): Uint32Array {
+  return new Uint32Array(stack.buffer, stack.byteOffset, stack.length >> 2);
+}
+
 function frameSafe(o: Frame, c: Frame, live: number, ids: IdMap, mode: Mode, liveSlots: Uint8Array | undefined, base: number): boolean {
   if (o.callsite !== c.callsite) return false;
   for (let r = 0; r <= 10; r++) {
     if (r < 10 && (live & (1 << r)) === 0) continue;
     if (!regSafe(o.regs[r]!, c.regs[r]!, ids, mode)) return false;
   }
+  // Stack bytes a word at a time (equal words need no byte rules); spilled registers after.
   const os = o.stack;
   const cs = c.stack;
-  for (let i = 0; i < os.length; i++) {
-    if (liveSlots && liveSlots[base + (i >> 3)] === 0) {
-      i |= 7; // a slot no continuation reads: skip its 8 bytes
-      continue;
-    }
-    const ob = os[i]!;
-    const cb = cs[i]!;
-    if (mode === 'equal') {
-      if (ob !== cb) return false;
-    } else {
-      if (ob === StackByte.INVALID) continue;
-      if (ob === StackByte.MISC) {
-        if (cb === StackByte.MISC || (cb === StackByte.SPILL && c.spills[i >> 3]!.type === 'scalar')) continue;
-        return false;
-      }
-      if (cb !== StackByte.SPILL) return false;
-    }
-    if (ob === StackByte.SPILL && (i & 7) === 0 && !regSafe(o.spills[i >> 3]!, c.spills[i >> 3]!, ids, mode)) return false;
+  const ow = words(os);
+  const cw = words(cs);
+  for (let w = 0; w < ow.length; w++) {
+    if (liveSlots && liveSlots[base + (w >> 1)] === 0) continue; // a slot no continuation reads
+    if (ow[w] === cw[w]) continue;
+    if (mode === 'equal') return false;
+    for (let i = w * 4; i < w * 4 + 4; i++) if (!byteSafe(os[i]!, cs[i]!, c, i)) return false;
+  }
+  for (let slot = 0; slot < o.spills.length; slot++) {
+    if (liveSlots && liveSlots[base + slot] === 0) continue;
+    if (os[slot * 8] === StackByte.SPILL && !regSafe(o.spills[slot]!, c.spills[slot]!, ids, mode)) return false;
   }
   return true;
+}
+
+const TYPE_CODE: Readonly<Record<Reg['type'], number>> = {
+  not_init: 0, scalar: 1, ctx: 2, stack: 3, map_ptr: 4, map_value: 5, map_value_or_null: 6, packet: 7, packet_meta: 8, packet_end: 9, mem: 10, mem_or_null: 11,
+};
+
+function mix(h: number, v: number): number {
+  return Math.imul(h ^ v, 0x9e3779b1) >>> 0;
+}
+
+function regHash(h: number, r: Reg): number {
+  h = mix(h, TYPE_CODE[r.type]);
+  if (r.type === 'not_init' || r.type === 'packet_end') return h;
+  h = mix(h, r.off | 0);
+  h = mix(h, Number(BigInt.asUintN(32, r.s.umin)));
+  h = mix(h, Number(BigInt.asUintN(32, r.s.umax)));
+  return mix(h, (r.map * 31 + r.frame * 7 + r.range) | 0);
+}
+
+/**
+ * A hash of what {@link statesMatch} compares in 'equal' mode at `pc` (live registers, stack
+ * bytes, spilled registers): states it finds equal hash the same, so a different hash skips the
+ * comparison. Loop detection compares every state against up to 64 remembered ones; this keeps
+ * a loop that only hits the processed-instruction limit from costing 64 full comparisons a turn.
+ */
+export function stateHash(st: VState, cfg: Cfg, pc: number): number {
+  let h = mix(st.frames.length, st.refs.length);
+  const n = st.frames.length;
+  for (let i = n - 1; i >= 0; i--) {
+    const f = st.frames[i]!;
+    const live = i === n - 1 ? cfg.liveIn[pc]! : cfg.liveIn[st.frames[i + 1]!.callsite + 1]! & ~0x3f;
+    h = mix(h, f.callsite);
+    for (let r = 0; r <= 10; r++) if (r === 10 || (live & (1 << r)) !== 0) h = regHash(h, f.regs[r]!);
+    const w = words(f.stack);
+    for (let k = 0; k < w.length; k++) h = mix(h, w[k]!);
+    for (let slot = 0; slot < f.spills.length; slot++) {
+      const sp = f.spills[slot];
+      if (sp !== undefined && f.stack[slot * 8] === StackByte.SPILL) h = regHash(mix(h, slot), sp);
+    }
+  }
+  return h;
 }
 
 /**

@@ -19,7 +19,7 @@ import type { CheckEnv } from './env.js';
 import { checkCondJump } from './jump.js';
 import { VerifierLog, frameRecord } from './log.js';
 import { checkAtomic, checkLoad, checkStore } from './mem-access.js';
-import { dropLonelyIds, statesMatch } from './prune.js';
+import { dropLonelyIds, stateHash, statesMatch } from './prune.js';
 import { type ReasonParams, type RejectReason, formatReason } from './reasons.js';
 import {
   type Reg, type VState, FRAME_SLOTS, REG_NOT_INIT, REG_UNKNOWN, cloneState, curFrame, isPointer, newFrame, ptrReg, regText, scalarReg,
@@ -65,6 +65,8 @@ interface Node {
   readonly reads: Uint8Array;
   /** Slots the path wrote between the parent and this node (they hide reads from the parent). */
   readonly screen: Uint8Array | undefined;
+  /** {@link stateHash} of `state` (equal states hash the same). */
+  readonly hash: number;
 }
 
 interface PendingPath {
@@ -108,7 +110,7 @@ export class Walker implements CheckEnv {
     for (const r of subsystem.entryScalars ?? []) if (r >= 2 && r <= 5) main.regs[r] = REG_UNKNOWN;
     this.slots = settings.maxCallFrames * FRAME_SLOTS;
     this.st = { frames: [main], refs: [], written: new Uint8Array(this.slots) };
-    this.node = { pending: 1, parent: undefined, state: undefined, reads: new Uint8Array(this.slots), screen: undefined };
+    this.node = { pending: 1, parent: undefined, state: undefined, reads: new Uint8Array(this.slots), screen: undefined, hash: 0 };
   }
 
   get seed(): boolean { return this.settings.seed; }
@@ -241,6 +243,7 @@ export class Walker implements CheckEnv {
     dropLonelyIds(this.st);
     let list = this.stored[pc];
     if (!list) this.stored[pc] = list = [];
+    let hash: number | undefined;
     for (const n of list) {
       if (n.pending === 0) {
         if (statesMatch(n.state!, this.st, this.cfg, pc, 'covers', n.reads)) {
@@ -250,12 +253,16 @@ export class Walker implements CheckEnv {
           for (let k = 0; k < n.reads.length; k++) if (n.reads[k] === 1 && w[k] === 0) r[k] = 1;
           return true;
         }
-      } else if (statesMatch(n.state!, this.st, this.cfg, pc, 'equal')) {
-        this.fail('INFINITE_LOOP', { insn: pc });
+      } else {
+        hash ??= stateHash(this.st, this.cfg, pc);
+        if (n.hash === hash && statesMatch(n.state!, this.st, this.cfg, pc, 'equal')) this.fail('INFINITE_LOOP', { insn: pc });
       }
     }
     if (list.length < this.settings.maxStatesPerInsn) {
-      const node: Node = { pending: 1, parent: this.node, state: cloneState(this.st), reads: new Uint8Array(this.slots), screen: this.st.written.slice() };
+      const node: Node = {
+        pending: 1, parent: this.node, state: cloneState(this.st), reads: new Uint8Array(this.slots), screen: this.st.written.slice(),
+        hash: hash ?? stateHash(this.st, this.cfg, pc),
+      };
       this.st.written.fill(0);
       list.push(node);
       this.node = node;

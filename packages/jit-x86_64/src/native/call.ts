@@ -12,10 +12,10 @@ export type NativeEntry = () => number | bigint;
 export type NativeEntry32 = () => number;
 
 /**
- * The helper trampoline's JS side: receives the helper id (a Number, or a BigInt for huge
- * `callx` values) and the calling slot; returns 0, or non-zero when the helper failed.
+ * The helper trampoline's JS side (no arguments: the caller leaves what it needs in memory);
+ * returns 0 to continue, non-zero to end the run.
  */
-export type TrampolineHandler = (id: number | bigint, slot: number) => number;
+export type TrampolineHandler = () => number;
 
 type TypeObject = ReturnType<Koffi['proto']>;
 let types: { entry: TypeObject; entry32: TypeObject; helper: TypeObject } | undefined;
@@ -26,7 +26,7 @@ function protos(): { entry: TypeObject; entry32: TypeObject; helper: TypeObject 
     types = {
       entry: k.proto('uint64_t ebpf_jit_entry(void)'),
       entry32: k.proto('uint32_t ebpf_jit_entry32(void)'),
-      helper: k.pointer(k.proto('int32_t ebpf_jit_helper(uint64_t id, int32_t slot)')),
+      helper: k.pointer(k.proto('int32_t ebpf_jit_helper(void)')),
     };
   }
   return types;
@@ -47,7 +47,7 @@ export function nativeEntry(address: bigint): { run: NativeEntry; run32: NativeE
 
 /** A registered FFI callback: a native function pointer that runs a JS handler. */
 export class HelperTrampoline {
-  /** Native address of `int32_t f(uint64_t id, int32_t slot)`. */
+  /** Native address of `int32_t f(void)`. */
   readonly address: bigint;
   private handle: bigint | undefined;
 

@@ -59,6 +59,8 @@ export interface EventProgram {
   readonly name: string;
   /** True when the program reads the recorded entry from the context. */
   readonly needsEntry: boolean;
+  /** True when it may print or dump the stack (the host then tells the sink which event runs). */
+  readonly usesSink: boolean;
   /** Runs on the context at `ctx`; true when the event should be recorded. */
   run(ctx: number): boolean;
 }
@@ -116,6 +118,7 @@ export class TraceEvent {
   private ctx: Region | undefined;
   private ctxAddress = 0;
   private ctxNeedsEntry = false;
+  private ctxUsesSink = false;
   private enabledFlag = false;
   private mode = RECORD;
   private preds: PredicateFilter | undefined;
@@ -253,6 +256,7 @@ export class TraceEvent {
 
   private updateMode(): void {
     this.ctxNeedsEntry = this.programs.some((p) => p.needsEntry);
+    this.ctxUsesSink = this.programs.some((p) => p.usesSink);
     this.mode = this.programs.length > 0 ? PROGRAMS : this.preds ? PREDS : RECORD;
   }
 
@@ -274,21 +278,31 @@ export class TraceEvent {
         entry = this.assign(values);
         writeEntry(this.host.vm, base + ENTRY_OFFSET, this.layout, entry);
       }
-      const host = this.host;
-      const prev = host.current;
-      host.current = this;
       const addr = this.ctxAddress;
-      let keep = false;
       const progs = this.programs;
-      for (let i = 0; i < progs.length; i++) {
-        const p = progs[i]!;
+      let keep = false;
+      if (progs.length === 1 && !this.ctxUsesSink) {
+        // The common case (one filter that prints nothing): no bookkeeping around the run.
+        const p = progs[0]!;
         try {
-          if (p.run(addr)) keep = true;
+          keep = p.run(addr);
         } catch (e) {
-          host.programFailed(p, e);
+          this.host.programFailed(p, e);
         }
+      } else {
+        const host = this.host;
+        const prev = host.current;
+        host.current = this;
+        for (let i = 0; i < progs.length; i++) {
+          const p = progs[i]!;
+          try {
+            if (p.run(addr)) keep = true;
+          } catch (e) {
+            host.programFailed(p, e);
+          }
+        }
+        host.current = prev;
       }
-      host.current = prev;
       if (!keep) {
         this.discarded++;
         return;
