@@ -39,13 +39,13 @@ export interface Failure {
 const EBPF_ERROR_BRAND = Symbol.for('@ebpf/core/EbpfError');
 
 /** Error codes of `@ebpf/core` that mean "the program was refused or its run failed" (exit 1). */
-const FAILED_RUN_CODES = new Set(['CHECK', 'VM_FAULT', 'VM_BUDGET', 'VM_MEMORY', 'HELPER', 'RUNTIME', 'NOT_SUPPORTED']);
+const FAILED_RUN_CODES = new Set(['CHECK', 'VM_FAULT', 'VM_BUDGET', 'VM_MEMORY', 'HELPER', 'NOT_SUPPORTED']);
 
 /**
  * Maps an error to an exit code and a one-line message, never a stack trace: {@link CliExit}
  * keeps its own; an `EbpfError` exits 1 when the checker refused the program or running it
- * failed (its code is `CHECK`, `VM_*`, `HELPER`, `RUNTIME` or `NOT_SUPPORTED`: an engine that
- * cannot run here), 2 otherwise (decode, parse, image, ELF, map or usage errors: bad input);
+ * failed (its code is `CHECK`, `VM_*`, `HELPER` or `NOT_SUPPORTED`: an engine that cannot run
+ * here), 2 otherwise (decode, parse, image, ELF, map, usage or runtime set-up errors);
  * anything else is an internal failure (exit 1). Set `EBPF_DEBUG=1` to also get the stack of
  * an internal failure.
  */

@@ -4,6 +4,7 @@
  * the loaded ones with the runtime's rule (`chooseEngine` in @ebpf/core). Add a JIT here.
  */
 import { NotSupportedError, chooseEngine, type Engine } from '@ebpf/core';
+import { usage } from '../exit.js';
 
 /** One engine the CLI knows. */
 export interface EngineEntry {
@@ -28,7 +29,8 @@ export function engineNames(): string[] {
 /**
  * The engine called `name`, loaded and able to run here; `auto` picks one and says which on
  * `report`. A named engine never falls back to another.
- * @throws {@link NotSupportedError} for an unknown name or an engine that cannot run here.
+ * @throws {@link CliExit} (2) for an unknown name; {@link NotSupportedError} for an engine that
+ * cannot run here (exit 1).
  */
 export async function loadEngine(name: string, report: (line: string) => void = () => {}): Promise<Engine> {
   if (name === 'auto') {
@@ -45,7 +47,7 @@ export async function loadEngine(name: string, report: (line: string) => void = 
     return choice.engine;
   }
   const entry = ENGINE_ENTRIES.find((e) => e.name === name);
-  if (!entry) throw new NotSupportedError(`unknown engine '${name}' (known: ${[...engineNames(), 'auto'].join(', ')})`);
+  if (!entry) usage(`unknown engine '${name}' (known: ${[...engineNames(), 'auto'].join(', ')})`);
   const engine = await entry.load();
   const why = engine.unavailable();
   if (why) throw new NotSupportedError(`engine '${name}' cannot run here: ${why.message}`, { cause: why });
