@@ -6,7 +6,7 @@
  * and in the argument block's r0 slot). Instantiating it and wiring the imports is
  * `engine.ts`'s job.
  */
-import { EbpfError, type LoweredProgram } from '@ebpf/core';
+import { EbpfError, type HelperInline, type LoweredProgram } from '@ebpf/core';
 import { structureFunction } from './cfg/index.js';
 import type { ModuleEnv } from './codegen/emitter.js';
 import { emitFunction } from './codegen/function.js';
@@ -44,6 +44,8 @@ export interface GenerateOptions {
   readonly stoppingHelpers?: ReadonlySet<number>;
   /** Helper ids (`bpf_map_lookup_elem`) that get the inline array-map lookup fast path. */
   readonly inlineLookups?: ReadonlySet<number>;
+  /** Helper ids emitted as wasm code, with their inline description (`HelperDef.inline`). */
+  readonly inlineHelpers?: ReadonlyMap<number, HelperInline>;
 }
 
 /** What the code generator produced. */
@@ -145,6 +147,8 @@ export function generateModule(p: LoweredProgram, funcs: readonly FuncRange[], l
     },
     stops,
     inlinesLookup: (id: number) => options.inlineLookups?.has(id) ?? false,
+    memorySize: layout.memoryPages * 65536,
+    inlineHelper: (id: number) => options.inlineHelpers?.get(id),
     callxImport,
     faultImport,
     funcIndex(start: number): number {

@@ -13,6 +13,7 @@ import {
   type Engine,
   type HelperDef,
   type HelperEnv,
+  type HelperInline,
   type LoweredProgram,
   type Runnable,
   type VerifiedProgram,
@@ -30,6 +31,8 @@ export interface WasmCompileOptions extends CompileOptions {
   readonly forceDispatch?: boolean;
   /** Inline `bpf_map_lookup_elem` on array maps (default true). */
   readonly inlineLookups?: boolean;
+  /** Emit helpers that declare `HelperDef.inline` as wasm code instead of calls (default true). */
+  readonly inlineHelpers?: boolean;
 }
 
 /** A program compiled by {@link WasmEngine}. */
@@ -68,6 +71,7 @@ export class WasmEngine implements Engine {
       name: program.spec.name,
       ...(options.forceDispatch !== undefined ? { forceDispatch: options.forceDispatch } : {}),
       ...(options.inlineLookups !== undefined ? { inlineLookups: options.inlineLookups } : {}),
+      ...(options.inlineHelpers !== undefined ? { inlineHelpers: options.inlineHelpers } : {}),
     });
   }
 }
@@ -86,6 +90,8 @@ export interface LoweredCompileInput {
   readonly name?: string;
   /** Inline `bpf_map_lookup_elem` on array maps (default true). */
   readonly inlineLookups?: boolean;
+  /** Emit helpers that declare `HelperDef.inline` as wasm code instead of calls (default true). */
+  readonly inlineHelpers?: boolean;
 }
 
 /** The layout of `vm` as the code generator needs it. */
@@ -118,7 +124,11 @@ export function compileLowered(vm: Vm, p: LoweredProgram, input: LoweredCompileI
   if (input.inlineLookups !== false) {
     for (const [id, def] of helpers) if (def.name === 'bpf_map_lookup_elem' && !stoppingHelpers.has(id)) inlineLookups.add(id);
   }
-  const gen = generateModule(p, funcs, vmLayout(vm), { forceDispatch: input.forceDispatch ?? false, stoppingHelpers, inlineLookups });
+  const inlineHelpers = new Map<number, HelperInline>();
+  if (input.inlineHelpers !== false) {
+    for (const [id, def] of helpers) if (def.inline !== undefined && !stoppingHelpers.has(id)) inlineHelpers.set(id, def.inline);
+  }
+  const gen = generateModule(p, funcs, vmLayout(vm), { forceDispatch: input.forceDispatch ?? false, stoppingHelpers, inlineLookups, inlineHelpers });
   const env: HelperEnv = { vm, maps: input.maps ?? [], program: input.name ?? 'prog' };
 
   const helperImports: Record<string, (pc: number) => void | number> = {};

@@ -3,5 +3,5 @@
  * the engine `jit-wasm`. Runs wherever WebAssembly does (Node, browsers); no Node built-ins.
  * @packageDocumentation
  */
-export { WasmEngine, WASM_ENGINE_NAME, type WasmCompileOptions, type WasmRunnable } from './engine.js';
+export { WasmEngine, WASM_ENGINE_NAME, compileLowered, type WasmCompileOptions, type WasmRunnable, type LoweredCompileInput } from './engine.js';
 export { registerWasm } from './register.js';

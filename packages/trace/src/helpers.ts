@@ -8,7 +8,7 @@
  * Where printed lines and stack dumps go is the {@link TraceSink}'s business.
  */
 import { Errno, GUARD_SIZE, MAP_HELPERS, VmError, type HelperArgs, type HelperDef, type HelperEnv, type Vm, type VmMemory } from '@ebpf/core';
-import { loadPointer, readable, strSpan } from './events/fetch.js';
+import { readable, strSpan } from './events/fetch.js';
 import { HelperId } from './helper-ids.js';
 
 export { HelperId };
@@ -135,10 +135,13 @@ function probeRead(name: string, viewsOf: (vm: Vm) => VmViews): (args: HelperArg
       bytes.fill(0, dst, dst + size);
       return -Errno.EFAULT;
     }
-    if (((src | dst | size) & 3) === 0 && size <= 64) {
+    // memmove semantics (the inline form's memory.copy): a forward loop only when it cannot
+    // overwrite source bytes before reading them.
+    const forward = src >= dst || src + size <= dst;
+    if (forward && ((src | dst | size) & 3) === 0 && size <= 64) {
       const w = v.i32;
       for (let j = 0, d = dst >> 2, s = src >> 2; j < size >> 2; j++) w[d + j] = w[s + j]!;
-    } else if (size <= 16) for (let j = 0; j < size; j++) bytes[dst + j] = bytes[src + j]!;
+    } else if (forward && size <= 16) for (let j = 0; j < size; j++) bytes[dst + j] = bytes[src + j]!;
     else bytes.copyWithin(dst, src, src + size);
     return 0;
   };
@@ -235,19 +238,30 @@ export function traceHelpers(options: TraceHelperOptions): HelperDef[] {
       id: HelperId.load_pointer,
       name: 'bpf_load_pointer',
       proto: { ret: 'integer', args: ['anything'], gplOnly: true },
+      inline: 'load_pointer',
       impl(_args, env) {
         const v = viewsOf(env.vm);
         const off = v.off(1);
-        if (!(off >= GUARD_SIZE && off + 8 <= v.size) || (off & 3) !== 0) return loadPointer(env.vm.mem, off);
-        const hi = v.u32[(off >> 2) + 1]!;
-        // Addresses are below 2^53; anything larger is never valid, so it reads as unrepresentable.
-        return hi < 0x200000 ? hi * 4294967296 + v.u32[off >> 2]! : loadPointer(env.vm.mem, off);
+        if (!(off >= GUARD_SIZE && off + 8 <= v.size)) return 0;
+        let lo: number;
+        let hi: number;
+        if ((off & 3) === 0) {
+          lo = v.u32[off >> 2]!;
+          hi = v.u32[(off >> 2) + 1]!;
+        } else {
+          const dv = env.vm.mem.view;
+          lo = dv.getUint32(off, true);
+          hi = dv.getUint32(off + 4, true);
+        }
+        // The exact u64 (the inline form's i64.load): a Number below 2^53, else a BigInt.
+        return hi < 0x200000 ? hi * 4294967296 + lo : (BigInt(hi) << 32n) | BigInt(lo);
       },
     },
     {
       id: HelperId.memcmp,
       name: 'bpf_memcmp',
       proto: { ret: 'integer', args: ['anything', 'ptr_to_stack', 'const_stack_size'], gplOnly: true },
+      inline: 'memcmp',
       impl(args, env) {
         const size = sizeOf(args, 3);
         if (size < 0 || size >= 64) return -1;
@@ -305,9 +319,9 @@ export function traceHelpers(options: TraceHelperOptions): HelperDef[] {
     },
   ];
   const linux: HelperDef[] = [
-    { id: HelperId.probe_read, name: 'bpf_probe_read', proto: { ret: 'integer', args: ['uninit_mem', 'const_size_or_zero', 'anything'], gplOnly: true }, impl: probeRead('bpf_probe_read', viewsOf) },
-    { id: HelperId.probe_read_kernel, name: 'bpf_probe_read_kernel', proto: { ret: 'integer', args: ['uninit_mem', 'const_size_or_zero', 'anything'], gplOnly: true }, impl: probeRead('bpf_probe_read_kernel', viewsOf) },
-    { id: HelperId.probe_read_user, name: 'bpf_probe_read_user', proto: { ret: 'integer', args: ['uninit_mem', 'const_size_or_zero', 'anything'], gplOnly: true }, impl: probeRead('bpf_probe_read_user', viewsOf) },
+    { id: HelperId.probe_read, name: 'bpf_probe_read', proto: { ret: 'integer', args: ['uninit_mem', 'const_size_or_zero', 'anything'], gplOnly: true }, inline: 'probe_read', impl: probeRead('bpf_probe_read', viewsOf) },
+    { id: HelperId.probe_read_kernel, name: 'bpf_probe_read_kernel', proto: { ret: 'integer', args: ['uninit_mem', 'const_size_or_zero', 'anything'], gplOnly: true }, inline: 'probe_read', impl: probeRead('bpf_probe_read_kernel', viewsOf) },
+    { id: HelperId.probe_read_user, name: 'bpf_probe_read_user', proto: { ret: 'integer', args: ['uninit_mem', 'const_size_or_zero', 'anything'], gplOnly: true }, inline: 'probe_read', impl: probeRead('bpf_probe_read_user', viewsOf) },
     { id: HelperId.probe_read_str, name: 'bpf_probe_read_str', proto: { ret: 'integer', args: ['uninit_mem', 'const_size', 'anything'], gplOnly: true }, impl: probeReadStr('bpf_probe_read_str') },
     { id: HelperId.probe_read_kernel_str, name: 'bpf_probe_read_kernel_str', proto: { ret: 'integer', args: ['uninit_mem', 'const_size', 'anything'], gplOnly: true }, impl: probeReadStr('bpf_probe_read_kernel_str') },
     { id: HelperId.probe_read_user_str, name: 'bpf_probe_read_user_str', proto: { ret: 'integer', args: ['uninit_mem', 'const_size', 'anything'], gplOnly: true }, impl: probeReadStr('bpf_probe_read_user_str') },

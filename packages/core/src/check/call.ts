@@ -124,6 +124,11 @@ function mapArg(env: CheckEnv, def: HelperDef, index: number): void {
   if (!mapHelperCompatible(map.spec.type, def.id)) env.fail('MAP_HELPER_MISMATCH', { mapType: map.spec.type, name: def.name, id: def.id });
 }
 
+/** A memory argument must get its size before the next one: refuses a prototype that skips it. */
+function pendingMem(env: CheckEnv, meta: CallMeta): void {
+  if (meta.mem) env.fail('HELPER_ARG', { reg: meta.mem.regno, type: meta.mem.reg.type, expected: 'memory followed by its size' });
+}
+
 function checkArg(env: CheckEnv, def: HelperDef, regno: number, r: Reg, kind: ArgKind, meta: CallMeta): void {
   switch (kind) {
     case 'anything':
@@ -138,12 +143,14 @@ function checkArg(env: CheckEnv, def: HelperDef, regno: number, r: Reg, kind: Ar
       if (r.type !== 'ctx' || r.off !== 0 || !isConst(r.s) || r.s.umin !== 0n) argFail(env, regno, r, 'ctx');
       return;
     case 'ptr_to_stack':
+      pendingMem(env, meta);
       if (r.type !== 'stack') argFail(env, regno, r, 'fp');
       meta.mem = { regno, reg: r, kind };
       return;
     case 'mem':
     case 'mem_or_null':
     case 'uninit_mem':
+      pendingMem(env, meta);
       if (kind === 'mem_or_null' && r.type === 'scalar' && isConst(r.s) && r.s.umin === 0n) {
         meta.mem = { regno, reg: r, kind };
         return;

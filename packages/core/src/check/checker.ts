@@ -44,6 +44,12 @@ export interface CheckOptions {
 export const MAX_INSNS_LIMIT = 1_000_000;
 /** Default instruction limit (the seed's MAX_BPF_INSNS). */
 export const DEFAULT_MAX_INSNS = 4096;
+/**
+ * Most states the walk remembers for pruning (about 5 KB each): past it, paths are still
+ * simulated, within the processed-instruction limit, but no new state is stored. Without it a
+ * 4096-slot chain of jumps inside a loop stored 256K states (1.3 GB, 15 s) before hitting the limit.
+ */
+export const MAX_STATES = 32_768;
 /** Most maps a program may use (the seed's MAX_BPF_TABLES). */
 export const MAX_MAPS = 64;
 
@@ -83,6 +89,7 @@ export function check(spec: ProgramSpec, subsystem: Subsystem, maps: readonly Bp
     maxPendingBranches: limit('maxPendingBranches', options.maxPendingBranches, seed ? 1024 : 8192),
     maxCallFrames: limit('maxCallFrames', options.maxCallFrames, MAX_CALL_FRAMES),
     maxStatesPerInsn: 64,
+    maxStates: MAX_STATES,
     seed,
     stackLimit: seed ? SEED_STACK_SIZE : STACK_SIZE,
     license,

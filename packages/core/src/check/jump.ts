@@ -72,8 +72,11 @@ function pointerJump(env: CheckEnv, op: number, is32: boolean, insn: Insn, a: Re
     if (isPointer(b) && isZero(a)) return nullCheck(env, b, op);
   }
   if (!is32 && (op === JmpOp.JGT || op === JmpOp.JGE || op === JmpOp.JLT || op === JmpOp.JLE)) {
-    if (isPkt(a) && b.type === 'packet_end') return packetRange(env, a, op);
-    if (a.type === 'packet_end' && isPkt(b)) return packetRange(env, b, swapJmp(op));
+    // Only `data` pointers get a range from `data_end`: metadata need not sit right before the
+    // packet, so `meta + n <= data_end` proves nothing about the metadata's own bytes.
+    if (a.type === 'packet' && b.type === 'packet_end') return packetRange(env, a, op);
+    if (a.type === 'packet_end' && b.type === 'packet') return packetRange(env, b, swapJmp(op));
+    if ((isPkt(a) && b.type === 'packet_end') || (a.type === 'packet_end' && isPkt(b))) return { kind: 'both', other: cloneState(env.st) };
   }
   if (!is32 && (op === JmpOp.JEQ || op === JmpOp.JNE) && (isPkt(a) || a.type === 'packet_end') && (isPkt(b) || b.type === 'packet_end')) {
     return { kind: 'both', other: cloneState(env.st) };

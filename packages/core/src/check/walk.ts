@@ -32,6 +32,8 @@ export interface WalkSettings {
   readonly maxPendingBranches: number;
   readonly maxCallFrames: number;
   readonly maxStatesPerInsn: number;
+  /** Most states remembered over the whole walk (bounds memory; later states are not stored). */
+  readonly maxStates: number;
   readonly seed: boolean;
   readonly stackLimit: number;
   readonly license: string;
@@ -258,7 +260,7 @@ export class Walker implements CheckEnv {
         if (n.hash === hash && statesMatch(n.state!, this.st, this.cfg, pc, 'equal')) this.fail('INFINITE_LOOP', { insn: pc });
       }
     }
-    if (list.length < this.settings.maxStatesPerInsn) {
+    if (list.length < this.settings.maxStatesPerInsn && this.states < this.settings.maxStates) {
       const node: Node = {
         pending: 1, parent: this.node, state: cloneState(this.st), reads: new Uint8Array(this.slots), screen: this.st.written.slice(),
         hash: hash ?? stateHash(this.st, this.cfg, pc),

@@ -28,6 +28,24 @@ export interface HelperEnv {
  */
 export type HelperImpl = (args: HelperArgs, env: HelperEnv) => number | bigint;
 
+/**
+ * A helper whose whole behaviour is one of these fixed descriptions, so a JIT may emit it as
+ * inline code over VM memory instead of calling `impl` (an engine that does not inline simply
+ * calls `impl`; both must give the same r0 and memory). "Readable" means inside VM memory past
+ * the NULL guard: VM offset `off` with `off >= GUARD_SIZE` and `off + size <= memory size`.
+ * - `load_pointer` — `(r1 unsafe)`: r0 = the u64 at r1 when its 8 bytes are readable (any
+ *   alignment), else 0. Never faults.
+ * - `probe_read` — `(r1 dst, r2 size, r3 unsafe)`: r2 ≥ 2^31 (unsigned) gives -EINVAL and
+ *   writes nothing; otherwise `dst` must be `size` writable bytes (else `impl` throws; engines
+ *   inline only a dst inside the VM stack and call `impl` for any other); readable source bytes
+ *   are copied as `memmove` does and r0 = 0, else dst is zero-filled and r0 = -EFAULT.
+ * - `memcmp` — `(r1 unsafe, r2 mem, r3 size)`: r3 ≥ 64 (unsigned) gives -1; unreadable r1 bytes
+ *   give -EFAULT; otherwise r2 must be `size` bytes of VM memory (else `impl` throws; engines
+ *   inline only r2 inside the VM stack) and r0 = the first difference `a[i] - b[i]` of unsigned
+ *   bytes (signed), 0 when equal.
+ */
+export type HelperInline = 'load_pointer' | 'probe_read' | 'memcmp';
+
 /** One helper a subsystem offers. */
 export interface HelperDef {
   /** Numeric id (`call imm`): Linux's helper id where one exists. */
@@ -43,6 +61,11 @@ export interface HelperDef {
    * the program ends at once with r0 = 0. Engines honour it; ordinary helpers leave it unset.
    */
   readonly unwindOnZero?: boolean;
+  /**
+   * Declares that `impl` is exactly one of the {@link HelperInline} descriptions, so a JIT may
+   * emit it inline (no call). Leave unset for any helper with other behaviour.
+   */
+  readonly inline?: HelperInline;
 }
 
 /** The allowed range of r0 at exit, when a subsystem restricts it. */

@@ -4,10 +4,12 @@
  * runs the helper and writes r0 to offset 0 of the block, and r0 is loaded back. Local calls
  * (bpf-to-bpf) are wasm calls to the subprogram's function with r1..r5 and the callee's frame
  * pointer (512 bytes lower); `callx` goes through one import that looks the helper id up.
+ * Helpers with an inline description are `inline-helpers.ts`'s.
  */
 import { LINUX_MAP_TYPE, MAP_DESCRIPTOR, NotSupportedError } from '@ebpf/core';
 import { W } from '../wasm/opcodes.js';
 import { Fault, type FuncEmitter } from './emitter.js';
+import { emitInlineHelper } from './inline-helpers.js';
 
 /** Bytes of one stack frame. */
 const FRAME = 512;
@@ -37,6 +39,17 @@ export function emitCall(e: FuncEmitter, pc: number): void {
     const id = p.imm[pc]!;
     if (e.env.inlinesLookup(id)) {
       emitInlineLookup(e, pc, id);
+      return;
+    }
+    const kind = e.env.inlineHelper(id);
+    if (kind !== undefined) {
+      emitInlineHelper(e, pc, kind, () => {
+        storeArgs(e);
+        e.i32(pc);
+        e.w.u8(W.call).uleb(e.env.helperImport(id));
+        e.i32(0);
+        e.memOp(W.i64_load, e.env.argsOffset);
+      });
       return;
     }
     storeArgs(e);

@@ -4,7 +4,7 @@
  * module provides (memory base, stack, helper imports, subprogram indices). The instruction
  * translators in this folder write through it; the module layout is `../codegen.ts`'s.
  */
-import type { LoweredProgram } from '@ebpf/core';
+import type { HelperInline, LoweredProgram } from '@ebpf/core';
 import { ByteWriter } from '../wasm/encoder.js';
 import { ValType, W, type ValTypeCode } from '../wasm/opcodes.js';
 
@@ -35,6 +35,10 @@ export interface ModuleEnv {
   readonly faultImport: number;
   /** Function index of the subprogram starting at slot `start`. */
   funcIndex(start: number): number;
+  /** VM memory size in bytes (the inline helpers' readable range ends here). */
+  readonly memorySize: number;
+  /** The inline description of helper `id` when its calls are emitted as wasm code, else undefined. */
+  inlineHelper(id: number): HelperInline | undefined;
 }
 
 /** Codes passed to the `fault` import. */
@@ -60,8 +64,14 @@ export class FuncEmitter {
   readonly t64a: number;
   /** Scratch i32 local (addresses, byte swaps, helper stop flags, map descriptors). */
   readonly t32a: number;
-  /** Second scratch i32 local (inline lookup index). */
+  /** Second scratch i32 local (inline lookup index, inline helper addresses). */
   readonly t32b: number;
+  /** Third scratch i32 local (inline helper sizes). */
+  readonly t32c: number;
+  /** Second scratch i64 local (inline helper offsets and results). */
+  readonly t64b: number;
+  /** First slot of the basic block being emitted (instructions before it in the block are straight-line code). */
+  blockStart = 0;
   /** Dispatch-loop block id (i32). */
   readonly pcLocal: number;
   /** Local declarations after the parameters. */
@@ -83,7 +93,7 @@ export class FuncEmitter {
       for (let r = 3; r <= 9; r++) this.reg[r] = r;
       this.reg[10] = CONST_FP;
       next = 10;
-      this.locals = [[8 + 1, ValType.I64], [3, ValType.I32]];
+      this.locals = [[8 + 1, ValType.I64], [4, ValType.I32], [1, ValType.I64]];
     } else {
       // params: r1..r5, r10; locals: r0, r6..r9
       for (let r = 1; r <= 5; r++) this.reg[r] = r - 1;
@@ -91,12 +101,14 @@ export class FuncEmitter {
       this.reg[0] = 6;
       for (let r = 6; r <= 9; r++) this.reg[r] = r + 1;
       next = 11;
-      this.locals = [[5 + 1, ValType.I64], [3, ValType.I32]];
+      this.locals = [[5 + 1, ValType.I64], [4, ValType.I32], [1, ValType.I64]];
     }
     this.t64a = next;
     this.t32a = next + 1;
     this.pcLocal = next + 2;
     this.t32b = next + 3;
+    this.t32c = next + 4;
+    this.t64b = next + 5;
   }
 
   /** True when r10 is the constant stack top (reads fold to a constant). */

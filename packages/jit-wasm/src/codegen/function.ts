@@ -38,6 +38,7 @@ export function emitFunction(env: ModuleEnv, isMain: boolean, g: BlockGraph, s: 
       case 'code': {
         const blk = g.blocks[op.block]!;
         const stop = blk.term === 'fall' ? blk.end : blk.last;
+        e.blockStart = blk.start;
         for (let pc = blk.start; pc < stop; pc += env.program.code[pc] === 0x18 ? 2 : 1) emitInsn(e, pc);
         break;
       }

@@ -39,6 +39,7 @@ export const W = {
   global_set: 0x24,
 
   i32_load: 0x28,
+  i32_load8_u: 0x2d,
   i64_load: 0x29,
   i64_load8_s: 0x30,
   i64_load8_u: 0x31,
@@ -130,6 +131,8 @@ export const W = {
 export const FC = {
   /** `i64.trunc_sat_f64_s` */ i64_trunc_sat_f64_s: 6,
   /** `i64.trunc_sat_f64_u` */ i64_trunc_sat_f64_u: 7,
+  /** `memory.copy` (bulk memory; memmove semantics), followed by two memory indices */ memory_copy: 10,
+  /** `memory.fill` (bulk memory), followed by one memory index */ memory_fill: 11,
 } as const;
 
 /** Section ids. */
