@@ -7,14 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want_debs=()
-command -v clang-19 >/dev/null 2>&1 || want_debs+=(clang-19)
-command -v clang-14 >/dev/null 2>&1 || want_debs+=(clang-14)
-command -v llvm-objdump-19 >/dev/null 2>&1 || want_debs+=(llvm-19)
-[ -f /usr/include/bpf/bpf_helpers.h ] || want_debs+=(libbpf-dev)
-command -v objdump >/dev/null 2>&1 || want_debs+=(binutils)
-command -v tcpdump >/dev/null 2>&1 || want_debs+=(tcpdump)
-python3 -c 'import seccomp' >/dev/null 2>&1 || want_debs+=(python3-seccomp)
-command -v chromium >/dev/null 2>&1 || want_debs+=(chromium)
+for pkg in clang-19 clang-14 llvm-19 libbpf-dev binutils tcpdump python3-seccomp chromium; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || want_debs+=("$pkg")
+done
 if [ ${#want_debs[@]} -gt 0 ]; then
   echo "setup: installing Debian packages: ${want_debs[*]}" >&2
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"

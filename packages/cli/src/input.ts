@@ -61,6 +61,7 @@ export async function loadInput(file: string, flags: InputFlags = {}): Promise<L
     const code = (e as NodeJS.ErrnoException).code;
     throw new CliExit(2, `ebpf: cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`);
   }
+  if (bytes.length === 0) throw new CliExit(2, `ebpf: ${file}: empty file (no program)`);
   const name = basename(file);
   try {
     if (isAsmInput(file, flags)) {

@@ -85,6 +85,16 @@ describe.each([0, 0x7f12_3456_0000])('inline trace helpers agree with the JS hel
     }
   });
 
+  it('a size set before a join is not taken as the constant of either path', () => {
+    // r2 is 8 or 3 depending on r2's entry value; the call's block starts at the join.
+    const asm = `mov %r3, %r1\nmov %r1, %r10\nadd %r1, -64\njeq %r2, 0, +2\nmov %r2, 3\nja +1\nmov %r2, 8\ncall ${HelperId.probe_read}\nexit`;
+    for (const which of [0n, 1n]) {
+      const res = runBoth(base, asm, (s) => [BigInt(s.vm.mem.baseNumber + s.src.offset), which]);
+      expect(res.inline).toEqual({ ...res.js, calls: 0 });
+      expect(res.inline.stack.slice(64, 72).filter((b, i) => b !== ((i * 37 + 11) & 0xff)).length).toBe(which === 0n ? 0 : 5);
+    }
+  });
+
   it.each([
     ['sizes', 'probe_read', [0n, 5n, 8n, 64n, 65n, 2n ** 31n - 1n, 2n ** 31n, 2n ** 32n + 8n, U64(-1n)]],
     ['sizes', 'probe_read_user', [0n, 3n, 16n]],
@@ -124,6 +134,34 @@ describe.each([0, 0x7f12_3456_0000])('inline trace helpers agree with the JS hel
       expect(res.inline).toEqual(res.js);
       expect(res.inline.calls).toBe(1);
     }
+  });
+
+  it.each([1, 2, 5, 8, 16, 64])('bpf_probe_read_kernel_str of at most %i bytes to the stack', (k) => {
+    const asm = `mov %r3, %r1\nmov %r1, %r10\nadd %r1, -64\nmov %r2, ${k}\ncall ${HelperId.probe_read_kernel_str}\nexit`;
+    const strings = (s: Setup): bigint[] => {
+      const b = s.vm.mem.baseNumber;
+      const at = s.src.offset + 100;
+      s.vm.mem.bytes.set(new TextEncoder().encode('eth5\0tail'), at);
+      s.vm.mem.bytes.fill(0x41, MEM - 6, MEM); // no NUL before the end of memory
+      return [BigInt(b + at), BigInt(b + at + 4), BigInt(b + MEM - 6), BigInt(b + MEM - 1), ...edges(s)];
+    };
+    const n = strings(setup(base)).length;
+    for (let i = 0; i < n; i++) {
+      const res = runBoth(base, asm, (s) => [strings(s)[i]!, 0n]);
+      expect(res.inline, `case ${i}`).toEqual({ ...res.js, calls: 0 });
+    }
+  });
+
+  it('bpf_probe_read_str with register sizes, and a destination outside the stack', () => {
+    const asm = `mov %r3, %r1\nmov %r1, %r10\nadd %r1, -64\ncall ${HelperId.probe_read_str}\nexit`;
+    for (const size of [0n, 1n, 3n, 64n, 65n, 2n ** 31n - 1n, 2n ** 31n, 2n ** 32n + 4n, U64(-1n)]) {
+      const res = runBoth(base, asm, (s) => [BigInt(s.vm.mem.baseNumber + s.src.offset), size]);
+      expect(res.inline.r0, `size ${size}`).toEqual(res.js.r0);
+      expect(res.inline.stack).toEqual(res.js.stack);
+    }
+    const out = runBoth(base, `mov %r3, %r2\nmov %r2, 16\ncall ${HelperId.probe_read_user_str}\nexit`, (s) => [BigInt(s.vm.mem.baseNumber + s.scratch.offset), BigInt(s.vm.mem.baseNumber + s.src.offset)]);
+    expect(out.inline).toEqual(out.js);
+    expect(out.inline.calls).toBe(1);
   });
 
   it('bpf_memcmp on edge addresses and sizes, both signs of the difference', () => {

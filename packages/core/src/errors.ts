@@ -25,7 +25,7 @@ export type EbpfErrorCode =
   | 'USAGE'
   | 'RUNTIME';
 
-/** Base class of every error thrown by @ebpf packages. */
+/** Base class of every error thrown by `@ebpf` packages. */
 export class EbpfError extends Error {
   /** Machine-readable code; stable across releases. */
   readonly code: EbpfErrorCode | string;

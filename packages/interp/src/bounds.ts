@@ -6,7 +6,8 @@
  * object (a stack frame, one map value, the context, one packet), so an access that strays from
  * one object into its neighbour faults even though both are valid VM memory.
  */
-import { VmError, type Region, type Vm } from '@ebpf/core';
+import type { Region, Vm } from '@ebpf/core';
+import { VmError } from '@ebpf/core/errors';
 
 /** Region kinds a program may never touch (engine scratch space, code). */
 const HIDDEN_KINDS: ReadonlySet<string> = new Set(['scratch', 'code']);

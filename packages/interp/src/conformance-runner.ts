@@ -5,16 +5,14 @@
  * the instruction budget guard it); with one it is first checked with the `conformance`
  * subsystem, then compiled by that engine. Parsing `.data` files lives in `@ebpf/core/testing`.
  */
-import {
-  EbpfError,
-  Vm,
-  decode,
-  lower,
-  type Engine,
-  type ProgramSpec,
-  type VerifiedProgram,
-} from '@ebpf/core';
-import { CONFORMANCE_HELPERS, conformanceProgram, conformanceSubsystem, type ConformanceTest } from '@ebpf/core/testing';
+// Subpath imports only (not the `@ebpf/core` root, which loads the DI container): the CLI's
+// conformance plugin imports this module alone, once per spawn (docs/cli-robustness.md).
+import type { Engine, ProgramSpec, VerifiedProgram } from '@ebpf/core';
+import { lower } from '@ebpf/core/engine';
+import { EbpfError } from '@ebpf/core/errors';
+import { decode } from '@ebpf/core/isa';
+import { Vm } from '@ebpf/core/runtime/vm';
+import { CONFORMANCE_HELPERS, conformanceProgram, conformanceSubsystem, type ConformanceTest } from '@ebpf/core/testing/conformance';
 import { Interpreter } from './interpreter.js';
 
 /**

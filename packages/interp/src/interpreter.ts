@@ -6,17 +6,9 @@
  * VM's argument block. It trusts nothing: it is also the oracle that checks the checker.
  * Deciding which programs are safe is the checker's job; choosing an engine is the runtime's.
  */
-import {
-  MAX_CALL_FRAMES,
-  STACK_SIZE,
-  VmError,
-  type BpfMap,
-  type HelperDef,
-  type HelperEnv,
-  type HelperImpl,
-  type LoweredProgram,
-  type Vm,
-} from '@ebpf/core';
+import type { BpfMap, HelperDef, HelperEnv, HelperImpl, LoweredProgram, Vm } from '@ebpf/core';
+import { VmError } from '@ebpf/core/errors';
+import { MAX_CALL_FRAMES, STACK_SIZE } from '@ebpf/core/isa';
 import { MemoryGuard } from './bounds.js';
 import { describeSlot } from './describe.js';
 import * as I64 from './int64.js';

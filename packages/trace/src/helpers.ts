@@ -5,6 +5,8 @@
  * ktime, pid/tgid, trace_printk, and core's map, perf and ring buffer helpers). Reads through
  * unsafe pointers never fault: any address inside VM memory is readable (as probe_kernel_read
  * reads any mapped kernel address); anything else gives 0 / -EFAULT.
+ * The pointer reads declare core's inline descriptions (`HelperDef.inline`), so a JIT may emit
+ * them as code; their implementations here are the reference those descriptions must match.
  * Where printed lines and stack dumps go is the {@link TraceSink}'s business.
  */
 import { Errno, GUARD_SIZE, MAP_HELPERS, VmError, type HelperArgs, type HelperDef, type HelperEnv, type Vm, type VmMemory } from '@ebpf/core';
@@ -322,9 +324,9 @@ export function traceHelpers(options: TraceHelperOptions): HelperDef[] {
     { id: HelperId.probe_read, name: 'bpf_probe_read', proto: { ret: 'integer', args: ['uninit_mem', 'const_size_or_zero', 'anything'], gplOnly: true }, inline: 'probe_read', impl: probeRead('bpf_probe_read', viewsOf) },
     { id: HelperId.probe_read_kernel, name: 'bpf_probe_read_kernel', proto: { ret: 'integer', args: ['uninit_mem', 'const_size_or_zero', 'anything'], gplOnly: true }, inline: 'probe_read', impl: probeRead('bpf_probe_read_kernel', viewsOf) },
     { id: HelperId.probe_read_user, name: 'bpf_probe_read_user', proto: { ret: 'integer', args: ['uninit_mem', 'const_size_or_zero', 'anything'], gplOnly: true }, inline: 'probe_read', impl: probeRead('bpf_probe_read_user', viewsOf) },
-    { id: HelperId.probe_read_str, name: 'bpf_probe_read_str', proto: { ret: 'integer', args: ['uninit_mem', 'const_size', 'anything'], gplOnly: true }, impl: probeReadStr('bpf_probe_read_str') },
-    { id: HelperId.probe_read_kernel_str, name: 'bpf_probe_read_kernel_str', proto: { ret: 'integer', args: ['uninit_mem', 'const_size', 'anything'], gplOnly: true }, impl: probeReadStr('bpf_probe_read_kernel_str') },
-    { id: HelperId.probe_read_user_str, name: 'bpf_probe_read_user_str', proto: { ret: 'integer', args: ['uninit_mem', 'const_size', 'anything'], gplOnly: true }, impl: probeReadStr('bpf_probe_read_user_str') },
+    { id: HelperId.probe_read_str, name: 'bpf_probe_read_str', proto: { ret: 'integer', args: ['uninit_mem', 'const_size', 'anything'], gplOnly: true }, inline: 'probe_read_str', impl: probeReadStr('bpf_probe_read_str') },
+    { id: HelperId.probe_read_kernel_str, name: 'bpf_probe_read_kernel_str', proto: { ret: 'integer', args: ['uninit_mem', 'const_size', 'anything'], gplOnly: true }, inline: 'probe_read_str', impl: probeReadStr('bpf_probe_read_kernel_str') },
+    { id: HelperId.probe_read_user_str, name: 'bpf_probe_read_user_str', proto: { ret: 'integer', args: ['uninit_mem', 'const_size', 'anything'], gplOnly: true }, inline: 'probe_read_str', impl: probeReadStr('bpf_probe_read_user_str') },
     { id: HelperId.ktime_get_ns, name: 'bpf_ktime_get_ns', proto: { ret: 'integer', args: [] }, impl: () => clock() },
     { id: HelperId.trace_printk, name: 'bpf_trace_printk', proto: { ret: 'integer', args: ['ptr_to_stack', 'const_stack_size', 'anything', 'anything', 'anything'], gplOnly: true }, impl: printk },
     { id: HelperId.get_prandom_u32, name: 'bpf_get_prandom_u32', proto: { ret: 'integer', args: [] }, impl: () => (Math.random() * 4294967296) >>> 0 },

@@ -10,6 +10,9 @@ import { measure } from './measure.js';
 import { readBytes, readProgram } from './program-file.js';
 import { prepareRun } from './prepared-run.js';
 
+/** Upper bound of `--time` (ten minutes), so that a mistyped value cannot hang the process. */
+export const MAX_TIME_MS = 600_000;
+
 interface BenchOptions {
   mem?: string;
   engine: string;
@@ -31,7 +34,7 @@ export function register(program: Command): void {
     .option('--json', 'print {"program", "engine", "runs", "nsPerRun", "r0"} on stdout')
     .action(async (file: string, opts: BenchOptions) => {
       const timeMs = Number(opts.time);
-      if (!(timeMs > 0)) usage(`bench: --time must be a positive number of ms (got '${opts.time}')`);
+      if (!(timeMs > 0 && timeMs <= MAX_TIME_MS)) usage(`bench: --time must be a number of ms above 0 and at most ${MAX_TIME_MS} (got '${opts.time}')`);
       if (opts.dialect !== undefined && opts.dialect !== 'rfc' && opts.dialect !== 'seed') usage(`bench: --dialect must be rfc or seed`);
       const spec = readProgram(file, opts.dialect !== undefined ? { dialect: opts.dialect } : {});
       const prepared = await prepareRun(spec, {

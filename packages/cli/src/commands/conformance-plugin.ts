@@ -9,7 +9,7 @@
  */
 import type { Command } from 'commander';
 import { encode } from '@ebpf/core/isa';
-import { runConformanceProgram } from '@ebpf/interp';
+import { runConformanceProgram } from '@ebpf/interp/conformance';
 import { CliExit, usage } from '../exit.js';
 
 /** What the plugin's arguments ask for. */
@@ -110,7 +110,7 @@ export async function runPlugin(args: readonly string[], readInput: () => Promis
   try {
     r0 = runConformanceProgram(bytes, parsed.memory, options);
   } catch (e) {
-    throw new CliExit(1, `ebpf conformance-plugin: ${e instanceof Error ? e.message : String(e)}`);
+    throw new CliExit(1, `ebpf: conformance-plugin: ${e instanceof Error ? e.message : String(e)}`);
   }
   process.stdout.write(r0.toString(16) + '\n');
 }

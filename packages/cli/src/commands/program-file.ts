@@ -21,6 +21,7 @@ export interface ProgramFileOptions {
  */
 export function readProgram(file: string, opts: ProgramFileOptions = {}): ProgramSpec {
   const bytes = readBytes(file, 'program');
+  if (bytes.length === 0) usage(`${file}: empty file (no program)`);
   let specs: ProgramSpec[];
   try {
     specs = decodeAny(bytes, {

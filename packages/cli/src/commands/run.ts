@@ -9,6 +9,9 @@ import { usage } from '../exit.js';
 import { readBytes, readProgram } from './program-file.js';
 import { prepareRun } from './prepared-run.js';
 
+/** Upper bound of `--repeat`, so that a mistyped count cannot keep the process busy for days. */
+export const MAX_REPEAT = 100_000_000;
+
 interface RunOptions {
   engine: string;
   mem?: string;
@@ -40,8 +43,8 @@ export function register(program: Command): void {
     .option('--json', 'print {"r0", "nsPerRun", "engine"}')
     .action(async (file: string, opts: RunOptions) => {
       if (opts.mem !== undefined && opts.ctx !== undefined) usage('run: give --mem or --ctx, not both');
-      const repeat = Number(opts.repeat);
-      if (!Number.isInteger(repeat) || repeat < 1) usage(`run: --repeat must be a positive integer (got '${opts.repeat}')`);
+      const repeat = /^\d+$/.test(opts.repeat) ? Number(opts.repeat) : NaN;
+      if (!Number.isInteger(repeat) || repeat < 1 || repeat > MAX_REPEAT) usage(`run: --repeat must be an integer from 1 to ${MAX_REPEAT} (got '${opts.repeat}')`);
       if (opts.dialect !== undefined && opts.dialect !== 'rfc' && opts.dialect !== 'seed') usage(`run: --dialect must be rfc or seed`);
       const spec = readProgram(file, opts);
       const prepared = await prepareRun(spec, {

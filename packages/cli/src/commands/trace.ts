@@ -75,10 +75,13 @@ export function checkerExit(e: CheckerError): never {
   throw new CliExit(1, `${e.message}\n${e.log.join('\n')}`);
 }
 
+/** Upper bound of counts such as `--events`, so that a mistyped value cannot hang the process. */
+const MAX_COUNT = 100_000_000;
+
 function positiveInt(name: string): (v: string) => number {
   return (v) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n <= 0) usage(`${name} must be a positive integer, got '${v}'`);
+    const n = /^\d+$/.test(v) ? Number(v) : NaN;
+    if (!Number.isInteger(n) || n <= 0 || n > MAX_COUNT) usage(`${name} must be a positive integer up to ${MAX_COUNT}, got '${v}'`);
     return n;
   };
 }

@@ -39,12 +39,17 @@ export type HelperImpl = (args: HelperArgs, env: HelperEnv) => number | bigint;
  *   writes nothing; otherwise `dst` must be `size` writable bytes (else `impl` throws; engines
  *   inline only a dst inside the VM stack and call `impl` for any other); readable source bytes
  *   are copied as `memmove` does and r0 = 0, else dst is zero-filled and r0 = -EFAULT.
+ * - `probe_read_str` — `(r1 dst, r2 size, r3 unsafe)`: r2 = 0 or ≥ 2^31 gives -EINVAL and
+ *   writes nothing; otherwise `dst` must be `size` writable bytes (as for `probe_read`); when
+ *   the byte at r3 is readable, the bytes before the first NUL — at most size-1, stopping at
+ *   the end of VM memory — are copied (`memmove`), a NUL follows, and r0 = their count + 1;
+ *   else dst[0] = 0 and r0 = -EFAULT.
  * - `memcmp` — `(r1 unsafe, r2 mem, r3 size)`: r3 ≥ 64 (unsigned) gives -1; unreadable r1 bytes
  *   give -EFAULT; otherwise r2 must be `size` bytes of VM memory (else `impl` throws; engines
  *   inline only r2 inside the VM stack) and r0 = the first difference `a[i] - b[i]` of unsigned
  *   bytes (signed), 0 when equal.
  */
-export type HelperInline = 'load_pointer' | 'probe_read' | 'memcmp';
+export type HelperInline = 'load_pointer' | 'probe_read' | 'probe_read_str' | 'memcmp';
 
 /** One helper a subsystem offers. */
 export interface HelperDef {

@@ -24,6 +24,9 @@ export function emitInlineHelper(e: FuncEmitter, pc: number, kind: HelperInline,
     case 'probe_read':
       emitProbeRead(e, pc, fallback);
       break;
+    case 'probe_read_str':
+      emitProbeReadStr(e, fallback);
+      break;
     case 'memcmp':
       emitMemcmp(e, fallback);
       break;
@@ -42,7 +45,9 @@ export function knownSize(e: FuncEmitter, pc: number, reg: number): number | und
   for (let i = e.blockStart; i < pc; i += p.code[i] === 0x18 ? 2 : 1) {
     const code = p.code[i]!;
     const cls = code & 7;
-    if (cls === 0x07 || cls === 0x04 || cls === 0x01 || cls === 0x00) {
+    if (cls === 0x00 && code !== 0x18) {
+      if (reg <= 5) known = undefined; // legacy packet loads write r0 and clobber r1..r5
+    } else if (cls === 0x07 || cls === 0x04 || cls === 0x01 || cls === 0x00) {
       if (p.dst[i] !== reg) continue;
       const imm = p.imm[i]!;
       known = (code === 0xb7 || code === 0xb4) && imm >= 0 ? imm : undefined;
@@ -183,6 +188,112 @@ function emitProbeRead(e: FuncEmitter, pc: number, fallback: () => void): void {
           pushSize(e, k, size);
           e.w.u8(W.prefix_fc).u8(FC.memory_fill).u8(0);
         } else e.op(W.drop);
+        e.i64Imm(-Errno.EFAULT);
+      }
+      e.w.u8(W.end);
+    }
+    e.w.u8(W.else);
+    fallback();
+    e.w.u8(W.end);
+  }
+  e.w.u8(W.end);
+}
+
+/** `probe_read_str(r1 dst, r2 size, r3 unsafe)`: see `HelperInline`. */
+function emitProbeReadStr(e: FuncEmitter, fallback: () => void): void {
+  const env = e.env;
+  const stackSize = env.stackTopOffset - env.stackBottomOffset;
+  const readSize = env.memorySize - GUARD_SIZE;
+  const dst = e.t64a;
+  const src = e.t64b;
+  const size = e.t32c;
+  const cur = e.t32a;
+  const left = e.t32b;
+  // r2 = 0 or r2 >= 2^31: -EINVAL, nothing written (r2 - 1 wraps 0 to the top).
+  e.get(2);
+  e.i64Imm(-1);
+  e.op(W.i64_add);
+  e.i64(0x7fffffff);
+  e.op(W.i64_ge_u);
+  e.w.u8x2(W.if, I64_RESULT);
+  e.i64Imm(-Errno.EINVAL);
+  e.w.u8(W.else);
+  {
+    e.get(2);
+    e.op(W.i32_wrap_i64);
+    e.setLocal(size);
+    distance(e, 1, env.stackBottomOffset, dst);
+    emitFits(e, dst, stackSize, undefined, size);
+    e.w.u8x2(W.if, I64_RESULT);
+    {
+      distance(e, 3, GUARD_SIZE, src);
+      emitFits(e, src, readSize, 1, -1);
+      e.w.u8x2(W.if, I64_RESULT);
+      {
+        // left = min(size - 1, bytes to the end of memory); cur scans from the source.
+        e.getLocal(size);
+        e.i32(1);
+        e.op(W.i32_sub);
+        e.i32(readSize);
+        e.getLocal(src);
+        e.op(W.i32_wrap_i64);
+        e.op(W.i32_sub);
+        e.getLocal(size);
+        e.i32(1);
+        e.op(W.i32_sub);
+        e.i32(readSize);
+        e.getLocal(src);
+        e.op(W.i32_wrap_i64);
+        e.op(W.i32_sub);
+        e.op(W.i32_lt_u);
+        e.op(W.select);
+        e.setLocal(left);
+        addressOf(e, src, GUARD_SIZE);
+        e.setLocal(cur);
+        e.w.u8x2(W.block, 0x40);
+        e.w.u8x2(W.loop, 0x40);
+        e.getLocal(left);
+        e.op(W.i32_eqz);
+        e.w.u8(W.br_if).uleb(1);
+        e.getLocal(cur);
+        e.memOp(W.i32_load8_u, 0);
+        e.op(W.i32_eqz);
+        e.w.u8(W.br_if).uleb(1);
+        e.getLocal(cur);
+        e.i32(1);
+        e.op(W.i32_add);
+        e.setLocal(cur);
+        e.getLocal(left);
+        e.i32(1);
+        e.op(W.i32_sub);
+        e.setLocal(left);
+        e.w.u8(W.br).uleb(0);
+        e.w.u8(W.end);
+        e.w.u8(W.end);
+        // len = cur - source (reuses `size`); copy, then the NUL.
+        e.getLocal(cur);
+        addressOf(e, src, GUARD_SIZE);
+        e.op(W.i32_sub);
+        e.setLocal(size);
+        addressOf(e, dst, env.stackBottomOffset);
+        addressOf(e, src, GUARD_SIZE);
+        e.getLocal(size);
+        e.w.u8(W.prefix_fc).u8(FC.memory_copy).u8x2(0, 0);
+        addressOf(e, dst, env.stackBottomOffset);
+        e.getLocal(size);
+        e.op(W.i32_add);
+        e.i64(0);
+        e.memOp(W.i64_store8, 0);
+        e.getLocal(size);
+        e.op(W.i64_extend_i32_u);
+        e.i64(1);
+        e.op(W.i64_add);
+      }
+      e.w.u8(W.else);
+      {
+        addressOf(e, dst, env.stackBottomOffset);
+        e.i64(0);
+        e.memOp(W.i64_store8, 0);
         e.i64Imm(-Errno.EFAULT);
       }
       e.w.u8(W.end);
