@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { encode, parseAsm } from '@ebpf/core';
 import { failureOf, CliExit } from '../src/exit.js';
@@ -129,6 +129,29 @@ describe('every file-reading command on hostile input', () => {
       expect([0, 1, 2], `${cmd}: ${stderr}`).toContain(code);
       if (code !== 0) expectOneErrorLine(stderr);
       if (code === 2) expect(stderr, cmd).toContain(`random${seed}.bin`);
+    }
+  });
+});
+
+describe('mutated real inputs (a small, fixed sample; a longer run found nothing either)', () => {
+  // 40 copies of an ELF object and the seed images with 1-4 bytes replaced, mostly in the headers.
+  const sources = [elf, seedImage, new Uint8Array(readFileSync(SEED_EX1.replace('filter_ex1', 'filter_ex2')))];
+  const mutants = Array.from({ length: 40 }, (_, i) => {
+    const r = randomBytes(1000 + i, 16);
+    const b = sources[i % sources.length]!.slice();
+    for (let k = 0; k <= (r[0]! & 3); k++) {
+      const span = r[1]! & 1 ? 128 : b.length;
+      b[((r[2 + 3 * k]! << 8) | r[3 + 3 * k]!) % Math.min(span, b.length)] = r[4 + 3 * k]!;
+    }
+    return [i, b] as const;
+  });
+  it.each(mutants)('mutant %i: check, disasm and run end with 0, 1 or 2 and never an internal error', async (i, bytes) => {
+    const f = file(`mutant${i}.bin`, bytes);
+    for (const argv of [['check', f, '--subsystem', 'trace'], ['disasm', f], ['run', f, '--engine', 'interp']]) {
+      stderr = '';
+      const code = await main(argv);
+      expect([0, 1, 2], `${argv[0]}: ${stderr}`).toContain(code);
+      expect(stderr, argv[0]).not.toMatch(/internal error|^\s+at /m);
     }
   });
 });
@@ -371,6 +394,17 @@ describe('the built bin, end to end', () => {
     expect(r.status, r.stderr).toBe(status);
     expect(r.stdout).toBe('');
     expectOneErrorLine(r.stderr);
+  });
+
+  it('the plugin path loads neither commander, the @ebpf/core root nor the DI container', () => {
+    const hook = file('log-loads.mjs', "export async function load(url, ctx, next) { process._rawDebug('LOAD ' + url); return next(url, ctx); }\n");
+    const reg = file('register-hook.mjs', `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hook).href)});\n`);
+    const r = spawnSync(process.execPath, ['--import', pathToFileURL(reg).href, BIN, 'conformance-plugin', '', '--interpret'], { input: 'b7 00 00 00 2a 00 00 00 95 00 00 00 00 00 00 00', encoding: 'utf8' });
+    expect(r.stdout).toBe('2a\n');
+    const loaded = r.stderr.split('\n').filter((l) => l.startsWith('LOAD '));
+    expect(loaded.length).toBeGreaterThan(10);
+    const coreRoot = pathToFileURL(fileURLToPath(new URL('../../core/dist/index.js', import.meta.url))).href;
+    expect(loaded.filter((l) => /tsyringe|reflect-metadata|commander|cli-progress|@ebpf\/trace|packages\/trace\//.test(l) || l === `LOAD ${coreRoot}`)).toEqual([]);
   });
 
   it('stops quietly when stdout is closed early (EPIPE)', () => {

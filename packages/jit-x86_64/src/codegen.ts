@@ -9,6 +9,7 @@
 import { AluOp, AtomicOp, CallSrc, Class, EbpfError, JmpOp, Mode, NotSupportedError, Size, STACK_SIZE } from '@ebpf/core';
 import type { LoweredProgram } from '@ebpf/core';
 import { converge, type JumpPlanner, type Layout } from './fixups.js';
+import { emitInlineHelper, type InlineHelperLayout } from './inline-helpers.js';
 import { ALU, CC, SHIFT, X86Writer, type AluKind, type Cond, type Mem, type ShiftKind, type Width } from './x86/encoder.js';
 import { BPF_TO_X86, DELTA_REG, SCRATCH, X86, type X86Reg } from './x86/registers.js';
 
@@ -44,6 +45,11 @@ export interface CodegenEnv {
   readonly dataNative: bigint;
   /** Helper id of `bpf_map_lookup_elem` and the array maps to inline it for. */
   readonly lookupFastPath?: { readonly helperId: number; readonly maps: readonly ArrayMapLayout[] };
+  /**
+   * Helpers to emit as native code (`HelperDef.inline`) and the VM layout their range checks
+   * need; absent: every helper is called.
+   */
+  readonly inlineHelpers?: InlineHelperLayout;
   /** One random key per slot: immediates are blinded (`mov r, imm^k; xor r, k`). Absent: no blinding. */
   readonly blindKeys?: Int32Array;
   /**
@@ -528,7 +534,13 @@ class Pass {
     if (code === 0x8d) return this.helperCall({ reg: this.reg(p.dst[pc]!) });
     if (code !== 0x85) throw this.bad('call');
     const src = p.src[pc]!;
-    if (src === CallSrc.HELPER) return this.helperCall(p.imm[pc]!);
+    if (src === CallSrc.HELPER) {
+      const id = p.imm[pc]!;
+      const inline = this.env.inlineHelpers;
+      const kind = inline?.helpers.get(id);
+      if (inline && kind) return emitInlineHelper(this.w, kind, inline, this.env.delta, () => this.helperCall(id));
+      return this.helperCall(id);
+    }
     if (src === CallSrc.LOCAL) return this.localCall(pc + p.imm[pc]! + 1);
     throw new NotSupportedError(`jit-x86_64: insn ${pc}: calls of kind ${src} (kfunc) are not supported`);
   }

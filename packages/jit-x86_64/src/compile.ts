@@ -4,9 +4,10 @@
  * {@link X86Runnable}. The engine (`engine.ts`) calls it with a VerifiedProgram's fields; tests
  * call it directly. Deciding whether a program is safe is the checker's job, not this module's.
  */
-import { EbpfError, STACK_SIZE, type BpfMap, type HelperDef, type LoweredProgram, type Runnable, type Vm } from '@ebpf/core';
+import { EbpfError, STACK_SIZE, type BpfMap, type HelperDef, type HelperInline, type LoweredProgram, type Runnable, type Vm } from '@ebpf/core';
 import { DATA, generate, localCallTargets, type ArrayMapLayout, type CodegenEnv, type NativeCode } from './codegen.js';
-import { HelperBridge } from './helper-bridge.js';
+import { HelperBridge, TAIL_CALL_HELPER } from './helper-bridge.js';
+import type { InlineHelperLayout } from './inline-helpers.js';
 import { HelperTrampoline, nativeEntry, type NativeEntry, type NativeEntry32 } from './native/call.js';
 import { ExecutableImage, NativeData, bufferAddress } from './native/memory.js';
 
@@ -33,6 +34,8 @@ export interface NativeOptions {
   readonly blindConstants?: boolean;
   /** Inline `bpf_map_lookup_elem` on array maps (default true). */
   readonly inlineLookups?: boolean;
+  /** Emit helpers that declare `HelperDef.inline` as native code instead of calls (default true). */
+  readonly inlineHelpers?: boolean;
 }
 
 /** What a runnable owns natively; freed by dispose, or by the GC if it was forgotten. */
@@ -164,7 +167,9 @@ export class X86Runnable implements Runnable {
 
 
 /**
- * Compiles a lowered program to native code for `vm`.
+ * Compiles a lowered program to native code for `vm`, without the checker's seal: the engine's
+ * entry is `X86Engine.compile`; tests and differential suites, which establish the safety
+ * of what they feed, call this directly.
  * @throws {@link NotSupportedError} when native code cannot run here or the program uses an
  * instruction this JIT does not compile; {@link EbpfError} (`ENCODE`) for malformed instructions.
  */
@@ -181,6 +186,7 @@ export function compileNative(program: NativeProgram, vm: Vm, options: NativeOpt
     if (callsHelpers(program.lowered)) trampoline = new HelperTrampoline(bridge.handle);
     const blindKeys = options.blindConstants ? randomKeys(program.lowered.length) : undefined;
     const lookup = options.inlineLookups === false ? undefined : lookupFastPath(program, vm);
+    const inline = options.inlineHelpers === false ? undefined : inlineHelperLayout(program, vm);
     const funcStarts = program.funcStarts ?? localCallTargets(program.lowered);
     checkCallDepth(program.lowered, funcStarts, vm);
     const gen = generate(
@@ -192,6 +198,7 @@ export function compileNative(program: NativeProgram, vm: Vm, options: NativeOpt
         trampoline: trampoline?.address ?? 0n,
         dataNative: data.address,
         ...(lookup ? { lookupFastPath: lookup } : {}),
+        ...(inline ? { inlineHelpers: inline } : {}),
         ...(blindKeys ? { blindKeys } : {}),
       },
       funcStarts,
@@ -257,6 +264,21 @@ function randomKeys(n: number): Int32Array {
   const keys = new Int32Array(Math.max(n, 1));
   globalThis.crypto.getRandomValues(keys);
   return keys;
+}
+
+/**
+ * The helpers to emit inline (those declaring `HelperDef.inline`, except any that can end the
+ * run) and the VM layout their range checks use; undefined when there are none, or when VM
+ * memory is too large for the 32-bit compare immediates the inline code uses.
+ */
+function inlineHelperLayout(program: NativeProgram, vm: Vm): InlineHelperLayout | undefined {
+  const helpers = new Map<number, HelperInline>();
+  for (const [id, def] of program.helpers) {
+    if (def.inline === undefined || def.unwindOnZero === true || (id === TAIL_CALL_HELPER && def.name === 'bpf_tail_call')) continue;
+    helpers.set(id, def.inline);
+  }
+  if (helpers.size === 0 || vm.mem.size > 0x7fffffff) return undefined;
+  return { helpers, base: vm.mem.base, memorySize: vm.mem.size, stackBottom: vm.stack.address, stackSize: vm.stack.size };
 }
 
 /**

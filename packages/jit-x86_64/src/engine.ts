@@ -14,6 +14,8 @@ export interface X86EngineOptions {
   readonly blindConstants?: boolean;
   /** Inline `bpf_map_lookup_elem` on array maps (default true). */
   readonly inlineLookups?: boolean;
+  /** Emit helpers that declare `HelperDef.inline` as native code instead of calls (default true). */
+  readonly inlineHelpers?: boolean;
 }
 
 /** The native x86-64 JIT engine. */
@@ -56,6 +58,7 @@ export class X86Engine implements Engine {
       {
         blindConstants: options.blindConstants ?? this.options.blindConstants ?? false,
         inlineLookups: this.options.inlineLookups ?? true,
+        inlineHelpers: this.options.inlineHelpers ?? true,
       },
     );
   }

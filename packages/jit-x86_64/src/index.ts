@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 export { X86Engine, type X86EngineOptions } from './engine.js';
-export { X86Runnable, ENGINE_NAME } from './compile.js';
+export { X86Runnable, ENGINE_NAME, compileNative, type NativeOptions, type NativeProgram } from './compile.js';
 export { registerX86 } from './register.js';
 export { disassembleJited, formatJited, jitProgram, type JitedInsn, type JitedListing, type JitedX86, type JitProgramOptions } from './disasm-jited.js';
 export { haveObjdump, objdumpX86, type X86Line } from './objdump.js';
