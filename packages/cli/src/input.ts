@@ -9,6 +9,7 @@ import { basename } from 'node:path';
 import { Option, type Command } from 'commander';
 import { EbpfError, decodeAny, detectFormat, parseAsm, type Dialect, type ProgramSpec } from '@ebpf/core';
 import { CliExit } from './exit.js';
+import { elfSubsystems } from './elf-subsystems.js';
 
 /** The input flags as commander hands them over. */
 export interface InputFlags {
@@ -75,6 +76,7 @@ export async function loadInput(file: string, flags: InputFlags = {}): Promise<L
     }
     const programs = decodeAny(bytes, {
       name,
+      subsystems: elfSubsystems(),
       ...(flags.license !== undefined ? { license: flags.license } : {}),
       ...(flags.dialect !== undefined ? { dialect: flags.dialect } : {}),
       ...(flags.section !== undefined ? { section: flags.section } : {}),

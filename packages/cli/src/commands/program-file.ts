@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { EbpfError, decodeAny, type Dialect, type ProgramSpec } from '@ebpf/core';
 import { usage } from '../exit.js';
+import { elfSubsystems } from '../elf-subsystems.js';
 
 /** How to pick and name the program. */
 export interface ProgramFileOptions {
@@ -25,6 +26,7 @@ export function readProgram(file: string, opts: ProgramFileOptions = {}): Progra
   let specs: ProgramSpec[];
   try {
     specs = decodeAny(bytes, {
+      subsystems: elfSubsystems(),
       name: file.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '') || 'prog',
       ...(opts.dialect !== undefined ? { dialect: opts.dialect } : {}),
       ...(opts.license !== undefined ? { license: opts.license } : {}),
