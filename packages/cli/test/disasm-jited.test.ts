@@ -7,20 +7,11 @@ import { fileURLToPath } from 'node:url';
 import { X86Engine } from '@ebpf/jit-x86_64';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../src/main.js';
+import { captureOutput } from './support.js';
 
 const ex1 = fileURLToPath(new URL('../../core/testdata/seed/filter_ex1.bpf', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'ebpf-jited-'));
-let stdout = '';
-let stderr = '';
-beforeEach(() => {
-  stdout = '';
-  stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((stdout += String(s)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((stderr += String(s)), true));
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-});
+const io = captureOutput();
 
 function file(name: string, content: string): string {
   const p = join(tmp, name);
@@ -32,15 +23,15 @@ describe.skipIf(new X86Engine().unavailable() !== undefined)('ebpf disasm --jite
   it('prints each eBPF instruction with its x86-64 code (assembler text, raw memory context)', async () => {
     const p = file('prog.s', 'ldxw %r0, [%r1+4]\nadd %r0, 1\nexit\n');
     expect(await main(['disasm', p, '--jited'])).toBe(0);
-    expect(stdout).toContain('; jit-x86_64 code at 0x');
-    expect(stdout).toMatch(/ {2}0: r0 = \*\(u32 \*\)\(r1 \+ 4\)\n\s+[0-9a-f]+:\s+8b 47 04\s+mov eax,DWORD PTR \[rdi\+0x4\]/);
-    expect(stdout).toMatch(/ {2}1: r0 \+= 1\n\s+[0-9a-f]+:\s+48 83 c0 01\s+add rax,0x1/);
+    expect(io.stdout).toContain('; jit-x86_64 code at 0x');
+    expect(io.stdout).toMatch(/ {2}0: r0 = \*\(u32 \*\)\(r1 \+ 4\)\n\s+[0-9a-f]+:\s+8b 47 04\s+mov eax,DWORD PTR \[rdi\+0x4\]/);
+    expect(io.stdout).toMatch(/ {2}1: r0 \+= 1\n\s+[0-9a-f]+:\s+48 83 c0 01\s+add rax,0x1/);
   });
 
   it('adds a jited object per program to --json', async () => {
     const p = file('prog2.s', 'mov %r0, 7\nexit\n');
     expect(await main(['disasm', p, '--jited', '--json', '--format', 'asm'])).toBe(0);
-    const doc = JSON.parse(stdout) as { instructions: unknown[]; jited: { insns: Array<{ index: number; ebpf: string; x86: Array<{ text: string }> }>; size: number } };
+    const doc = JSON.parse(io.stdout) as { instructions: unknown[]; jited: { insns: Array<{ index: number; ebpf: string; x86: Array<{ text: string }> }>; size: number } };
     expect(doc.instructions).toHaveLength(2);
     expect(doc.jited.insns.map((i) => [i.index, i.ebpf])).toEqual([[0, 'mov %r0, 7'], [1, 'exit']]);
     expect(doc.jited.insns[0]!.x86.map((l) => l.text)).toEqual(['mov eax,0x7']);
@@ -49,15 +40,15 @@ describe.skipIf(new X86Engine().unavailable() !== undefined)('ebpf disasm --jite
 
   it('checks a seed image against the trace subsystem', async () => {
     expect(await main(['disasm', ex1, '--jited'])).toBe(0);
-    expect(stdout).toContain('; jit-x86_64 code at 0x');
-    expect(stdout).toMatch(/ {2}4: call bpf_load_pointer\n(\s+[0-9a-f]+:.*\n)*?\s+[0-9a-f]+:\s+ff d0\s+call rax/);
+    expect(io.stdout).toContain('; jit-x86_64 code at 0x');
+    expect(io.stdout).toMatch(/ {2}4: call bpf_load_pointer\n(\s+[0-9a-f]+:.*\n)*?\s+[0-9a-f]+:\s+ff d0\s+call rax/);
   });
 
   it('exits 1 with the checker reason when the program is refused, 2 for an unknown subsystem', async () => {
     const bad = file('bad.s', 'mov %r0, %r5\nexit\n');
     expect(await main(['disasm', bad, '--jited'])).toBe(1);
-    expect(stderr).toMatch(/R5/);
+    expect(io.stderr).toMatch(/R5/);
     expect(await main(['disasm', bad, '--jited', '--subsystem', 'nope'])).toBe(2);
-    expect(stderr).toMatch(/unknown subsystem 'nope'/);
+    expect(io.stderr).toMatch(/unknown subsystem 'nope'/);
   });
 });

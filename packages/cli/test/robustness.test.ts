@@ -12,6 +12,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { encode, parseAsm } from '@ebpf/core';
 import { failureOf, CliExit } from '../src/exit.js';
 import { LAZY_COMMANDS, createProgram, main } from '../src/main.js';
+import { captureOutput } from './support.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'ebpf-robust-'));
 const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
@@ -71,19 +72,9 @@ const INPUTS: Record<string, { path: string; says: RegExp }> = {
 };
 const ASM_ERROR = file('syntax.s', 'mov %r0, 1\nadd %r0,, 2\nexit\n');
 
-let stdout = '';
-let stderr = '';
-beforeEach(() => {
-  stdout = '';
-  stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((stdout += String(s)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((stderr += String(s)), true));
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-});
+const io = captureOutput();
 
-/** The stderr contract: one `ebpf: ` line (commander may add one hint line), no stack frames. */
+/** The io.stderr contract: one `ebpf: ` line (commander may add one hint line), no stack frames. */
 function expectOneErrorLine(err: string, says?: RegExp): void {
   expect(err, err).not.toMatch(/^\s+at /m);
   const lines = err.trimEnd().split('\n');
@@ -105,30 +96,30 @@ describe('every file-reading command on hostile input', () => {
   const cases = Object.entries(COMMANDS).flatMap(([cmd, argv]) => Object.entries(INPUTS).map(([name, input]) => [cmd, name, argv(input.path), input] as const));
   it.each(cases)('%s: %s exits 2 with one line naming the file', async (_cmd, _name, argv, input) => {
     expect(await main(argv)).toBe(2);
-    expectOneErrorLine(stderr, input.says);
+    expectOneErrorLine(io.stderr, input.says);
     // "where": the file is named (a directory or missing file by its path, the rest by name)
-    expect(stderr).toContain(input.path.replace(/^.*\//, ''));
-    expect(stdout).toBe('');
+    expect(io.stderr).toContain(input.path.replace(/^.*\//, ''));
+    expect(io.stdout).toBe('');
   });
 
   it.each(Object.keys(COMMANDS))('%s: assembler text with a syntax error names the line and column', async (cmd) => {
     const argv = cmd === 'check' || cmd === 'disasm' ? COMMANDS[cmd]!(ASM_ERROR) : COMMANDS[cmd]!(ASM_ERROR);
     // run/bench read programs by magic, so a .s file is raw bytes to them: still exit 2.
     expect(await main(argv)).toBe(2);
-    expectOneErrorLine(stderr, /syntax\.s/);
-    if (cmd === 'check' || cmd === 'disasm') expect(stderr).toMatch(/syntax\.s: 2:\d+: /);
+    expectOneErrorLine(io.stderr, /syntax\.s/);
+    if (cmd === 'check' || cmd === 'disasm') expect(io.stderr).toMatch(/syntax\.s: 2:\d+: /);
   });
 
   it.each([1, 2, 3, 4, 5, 6, 7, 8])('random bytes #%i never crash any command', async (seed) => {
     const f = file(`random${seed}.bin`, randomBytes(seed * 2654435761, 8 * (seed + 3)));
     for (const [cmd, argv] of Object.entries(COMMANDS)) {
-      stderr = '';
-      stdout = '';
+      io.stderr = '';
+      io.stdout = '';
       const code = await main(argv(f));
       // disasm may find valid instructions; check may refuse (1); run may fault (1).
-      expect([0, 1, 2], `${cmd}: ${stderr}`).toContain(code);
-      if (code !== 0) expectOneErrorLine(stderr);
-      if (code === 2) expect(stderr, cmd).toContain(`random${seed}.bin`);
+      expect([0, 1, 2], `${cmd}: ${io.stderr}`).toContain(code);
+      if (code !== 0) expectOneErrorLine(io.stderr);
+      if (code === 2) expect(io.stderr, cmd).toContain(`random${seed}.bin`);
     }
   });
 });
@@ -148,10 +139,10 @@ describe('mutated real inputs (a small, fixed sample; a longer run found nothing
   it.each(mutants)('mutant %i: check, disasm and run end with 0, 1 or 2 and never an internal error', async (i, bytes) => {
     const f = file(`mutant${i}.bin`, bytes);
     for (const argv of [['check', f, '--subsystem', 'trace'], ['disasm', f], ['run', f, '--engine', 'interp']]) {
-      stderr = '';
+      io.stderr = '';
       const code = await main(argv);
-      expect([0, 1, 2], `${argv[0]}: ${stderr}`).toContain(code);
-      expect(stderr, argv[0]).not.toMatch(/internal error|^\s+at /m);
+      expect([0, 1, 2], `${argv[0]}: ${io.stderr}`).toContain(code);
+      expect(io.stderr, argv[0]).not.toMatch(/internal error|^\s+at /m);
     }
   });
 });
@@ -166,13 +157,13 @@ describe('ebpf asm on hostile input', () => {
     ['a jump to a missing label', file('label.s', 'ja nowhere\nexit\n'), /label\.s: .*nowhere/],
   ])('exits 2 on %s', async (_n, f, says) => {
     expect(await main(['asm', f])).toBe(2);
-    expectOneErrorLine(stderr, says);
-    expect(stdout).toBe('');
+    expectOneErrorLine(io.stderr, says);
+    expect(io.stdout).toBe('');
   });
 
   it('exits 2 when the output cannot be written', async () => {
     expect(await main(['asm', file('fine.s', 'exit\n'), '-o', join(dir, 'no', 'such', 'dir', 'out.bin')])).toBe(2);
-    expectOneErrorLine(stderr, /cannot write .*out\.bin/);
+    expectOneErrorLine(io.stderr, /cannot write .*out\.bin/);
   });
 });
 
@@ -207,13 +198,13 @@ describe('flags and names', () => {
     ['a huge trace bench --runs', ['trace', 'bench', '--runs', '99999999999'], /--runs must be a positive integer up to/],
   ])('%s exits 2', async (_n, argv, says) => {
     expect(await main(argv)).toBe(2);
-    expectOneErrorLine(stderr, says);
-    expect(stdout).toBe('');
+    expectOneErrorLine(io.stderr, says);
+    expect(io.stdout).toBe('');
   });
 
   it('help exits 0 and lists every command', async () => {
     expect(await main(['--help'])).toBe(0);
-    for (const c of ['check', 'disasm', 'asm', 'run', 'bench', 'conformance', 'conformance-plugin', 'trace']) expect(stdout).toContain(c);
+    for (const c of ['check', 'disasm', 'asm', 'run', 'bench', 'conformance', 'conformance-plugin', 'trace']) expect(io.stdout).toContain(c);
   });
 
   it('a lazily loaded command has the same help as in the full program', async () => {
@@ -232,23 +223,23 @@ describe('the interfaces.md CLI contract', () => {
   const prog = file('c-ok.bin', okRaw);
   it('check picks the subsystem: the flag, else the ELF section prefix, else trace for seed images', async () => {
     expect(await main(['check', SEED_EX1])).toBe(0);
-    expect(stdout).toBe('OK\n');
-    stdout = '';
+    expect(io.stdout).toBe('OK\n');
+    io.stdout = '';
     expect(await main(['check', ELF, '--json'])).toBe(0);
-    expect(JSON.parse(stdout).programs[0]).toMatchObject({ section: 'kprobe/counter', subsystem: 'trace', accepted: true });
-    stdout = '';
+    expect(JSON.parse(io.stdout).programs[0]).toMatchObject({ section: 'kprobe/counter', subsystem: 'trace', accepted: true });
+    io.stdout = '';
     expect(await main(['check', prog, '--subsystem', 'socket', '--json'])).toBe(0);
-    expect(JSON.parse(stdout)).toMatchObject({ ok: true, programs: [{ subsystem: 'socket', accepted: true }] });
+    expect(JSON.parse(io.stdout)).toMatchObject({ ok: true, programs: [{ subsystem: 'socket', accepted: true }] });
   });
 
   it('check takes --license for formats without one', async () => {
     expect(await main(['check', SEED_EX1, '--license', 'Proprietary'])).toBe(1);
-    expect(stdout).toMatch(/GPL-restricted function bpf_load_pointer/);
+    expect(io.stdout).toMatch(/GPL-restricted function bpf_load_pointer/);
   });
 
   it('disasm --json has instructions {index, opcode, text} and maps', async () => {
     expect(await main(['disasm', prog, '--json'])).toBe(0);
-    const j = JSON.parse(stdout);
+    const j = JSON.parse(io.stdout);
     expect(j.instructions).toEqual([
       { index: 0, opcode: 0xb7, text: 'r0 = 42' },
       { index: 1, opcode: 0x95, text: 'exit' },
@@ -258,24 +249,24 @@ describe('the interfaces.md CLI contract', () => {
 
   it('run prints bpftool-style lines, and {r0, nsPerRun, engine} with --json', async () => {
     expect(await main(['run', prog, '--engine', 'interp', '--repeat', '3'])).toBe(0);
-    expect(stdout).toMatch(/^Return value: 0x2a\nduration: \d+ ns\n$/);
-    stdout = '';
+    expect(io.stdout).toMatch(/^Return value: 0x2a\nduration: \d+ ns\n$/);
+    io.stdout = '';
     expect(await main(['run', prog, '--engine', 'interp', '--json'])).toBe(0);
-    expect(JSON.parse(stdout)).toEqual({ r0: '0x2a', nsPerRun: expect.any(Number), engine: 'interp' });
+    expect(JSON.parse(io.stdout)).toEqual({ r0: '0x2a', nsPerRun: expect.any(Number), engine: 'interp' });
   });
 
-  it('bench --json keeps stdout to the JSON document and says the engine on stderr', async () => {
+  it('bench --json keeps io.stdout to the JSON document and says the engine on io.stderr', async () => {
     expect(await main(['bench', prog, '--mem', prog, '--engine', 'interp', '--json', '--time', '5'])).toBe(0);
-    expect(Object.keys(JSON.parse(stdout))).toEqual(['program', 'engine', 'runs', 'nsPerRun', 'r0']);
-    expect(JSON.parse(stdout)).toMatchObject({ engine: 'interp', r0: '0x2a' });
-    expect(stderr).toMatch(/interp/);
+    expect(Object.keys(JSON.parse(io.stdout))).toEqual(['program', 'engine', 'runs', 'nsPerRun', 'r0']);
+    expect(JSON.parse(io.stdout)).toMatchObject({ engine: 'interp', r0: '0x2a' });
+    expect(io.stderr).toMatch(/interp/);
   });
 
   it('auto names the engine it chose', async () => {
     expect(await main(['run', prog, '--json'])).toBe(0);
-    const { engine } = JSON.parse(stdout) as { engine: string };
+    const { engine } = JSON.parse(io.stdout) as { engine: string };
     expect(['interp', 'jit-wasm', 'jit-x86_64']).toContain(engine);
-    expect(stderr).toMatch(new RegExp(`^auto: ${engine}`));
+    expect(io.stderr).toMatch(new RegExp(`^auto: ${engine}`));
   });
 });
 
@@ -290,33 +281,33 @@ describe('seed images whose tables lie about their sizes', () => {
   ])('check refuses a table of %s as bad input (exit 2), naming the table', async (_n, field, value, says) => {
     const f = file(`table-${field}.bpf`, patched(ex2, table + field, 4, value));
     expect(await main(['check', f])).toBe(2);
-    expectOneErrorLine(stderr, says);
-    expect(stderr).toContain(`table-${field}.bpf`);
+    expectOneErrorLine(io.stderr, says);
+    expect(io.stderr).toContain(`table-${field}.bpf`);
   });
 });
 
 describe('exit codes of checked and failed runs', () => {
-  it('a refused program exits 1 with the log on stdout', async () => {
+  it('a refused program exits 1 with the log on io.stdout', async () => {
     expect(await main(['check', file('leak.bin', encode(parseAsm('mov %r0, %r10\nexit'))), '--subsystem', 'trace'])).toBe(1);
-    expect(stdout).toMatch(/R0|leak|pointer/i);
+    expect(io.stdout).toMatch(/R0|leak|pointer/i);
   });
 
   it('a run that faults exits 1 with one line', async () => {
     expect(await main(['run', file('fault.bin', encode(parseAsm('ldxw %r0, [%r1+64]\nexit'))), '--engine', 'interp'])).toBe(1);
-    expectOneErrorLine(stderr, /insn 0: /);
+    expectOneErrorLine(io.stderr, /insn 0: /);
   });
 
   it('a run over the instruction budget exits 1', async () => {
     expect(await main(['run', file('loop.bin', encode(parseAsm('l:\nja l\nexit'))), '--engine', 'interp'])).toBe(1);
-    expectOneErrorLine(stderr, /budget|instructions/i);
+    expectOneErrorLine(io.stderr, /budget|instructions/i);
   });
 
   it('an explicitly named engine is never replaced by another', async () => {
     const code = await main(['run', file('ok2.bin', okRaw), '--engine', 'jit-x86_64', '--json']);
-    if (code === 0) expect(JSON.parse(stdout).engine).toBe('jit-x86_64');
+    if (code === 0) expect(JSON.parse(io.stdout).engine).toBe('jit-x86_64');
     else {
       expect(code).toBe(1);
-      expectOneErrorLine(stderr, /jit-x86_64/);
+      expectOneErrorLine(io.stderr, /jit-x86_64/);
     }
   });
 
@@ -360,8 +351,8 @@ describe('ebpf conformance-plugin on hostile input (in-process, --program)', () 
   ])('%s exits non-zero with one line', async (_n, argv, says) => {
     const code = await main(['conformance-plugin', ...argv]);
     expect(code).not.toBe(0);
-    expectOneErrorLine(stderr, says);
-    expect(stdout).toBe('');
+    expectOneErrorLine(io.stderr, says);
+    expect(io.stdout).toBe('');
   });
 
   it.each([
@@ -369,9 +360,9 @@ describe('ebpf conformance-plugin on hostile input (in-process, --program)', () 
     ['memory as one run of digits', ['0x01020304', '--program', '0x61100000000000009500000000000000'], '4030201\n'],
     ['no memory, no options', ['', '', '--program', 'b70000002a0000009500000000000000'], '2a\n'],
   ])('accepts %s', async (_n, argv, out) => {
-    expect(await main(['conformance-plugin', ...argv]), stderr).toBe(0);
-    expect(stdout).toBe(out);
-    expect(stderr).toBe('');
+    expect(await main(['conformance-plugin', ...argv]), io.stderr).toBe(0);
+    expect(io.stdout).toBe(out);
+    expect(io.stderr).toBe('');
   });
 });
 
@@ -407,7 +398,7 @@ describe('the built bin, end to end', () => {
     expect(loaded.filter((l) => /tsyringe|reflect-metadata|commander|cli-progress|@ebpf\/trace|packages\/trace\//.test(l) || l === `LOAD ${coreRoot}`)).toEqual([]);
   });
 
-  it('stops quietly when stdout is closed early (EPIPE)', () => {
+  it('stops quietly when io.stdout is closed early (EPIPE)', () => {
     const r = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" disasm "${SEED_EX1}" | head -c 1 >/dev/null`], { encoding: 'utf8' });
     expect(r.stderr).toBe('');
   });

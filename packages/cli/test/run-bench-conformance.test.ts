@@ -7,21 +7,12 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { encode, parseAsm } from '@ebpf/core';
 import { main } from '../src/main.js';
+import { captureOutput } from './support.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'ebpf-run-'));
 const SUITE = fileURLToPath(new URL('../../core/testdata/conformance/', import.meta.url));
 
-let stdout = '';
-let stderr = '';
-beforeEach(() => {
-  stdout = '';
-  stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((stdout += String(s)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((stderr += String(s)), true));
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-});
+const io = captureOutput();
 
 function file(name: string, content: string | Uint8Array): string {
   const p = join(tmp, name);
@@ -37,31 +28,31 @@ const faulty = file('faulty.bin', encode(parseAsm('ldxw %r0, [%r1+64]\nexit')));
 describe('ebpf run', () => {
   it.each(['interp', 'jit-wasm', 'auto'])('runs with --mem on %s and prints bpftool-style lines', async (engine) => {
     expect(await main(['run', sumProg, '--mem', mem, '--engine', engine])).toBe(0);
-    expect(stdout).toMatch(/^Return value: 0x18\nduration: \d+ ns\n$/);
+    expect(io.stdout).toMatch(/^Return value: 0x18\nduration: \d+ ns\n$/);
   });
 
-  it('prints {"r0", "nsPerRun", "engine"} with --json, and reports what auto chose on stderr', async () => {
+  it('prints {"r0", "nsPerRun", "engine"} with --json, and reports what auto chose on io.stderr', async () => {
     expect(await main(['run', sumProg, '--mem', mem, '--repeat', '5', '--json'])).toBe(0);
-    const j = JSON.parse(stdout);
+    const j = JSON.parse(io.stdout);
     expect(j).toEqual({ r0: '0x18', nsPerRun: expect.any(Number), engine: expect.any(String) });
-    expect(stderr).toMatch(/^auto: /);
+    expect(io.stderr).toMatch(/^auto: /);
   });
 
   it('runs a program on a subsystem context with --ctx', async () => {
     const prog = file('one.bin', encode(parseAsm('mov %r0, 1\nexit')));
     const ctx = file('ctx.bin', new Uint8Array(16));
     expect(await main(['run', prog, '--ctx', ctx, '--subsystem', 'socket', '--engine', 'interp', '--json'])).toBe(0);
-    expect(JSON.parse(stdout)).toMatchObject({ r0: '0x1', engine: 'interp' });
+    expect(JSON.parse(io.stdout)).toMatchObject({ r0: '0x1', engine: 'interp' });
   });
 
-  it('exits 1 with the fault on stderr when the run faults', async () => {
+  it('exits 1 with the fault on io.stderr when the run faults', async () => {
     expect(await main(['run', faulty, '--mem', mem, '--engine', 'interp'])).toBe(1);
-    expect(stderr).toMatch(/insn 0: .*read of 4 bytes/);
+    expect(io.stderr).toMatch(/insn 0: .*read of 4 bytes/);
   });
 
   it('exits 1 with the checker reason when an engine refuses the program', async () => {
     expect(await main(['run', faulty, '--mem', mem, '--engine', 'jit-wasm'])).toBe(1);
-    expect(stderr).toMatch(/check/);
+    expect(io.stderr).toMatch(/check/);
   });
 
   it.each([
@@ -73,17 +64,17 @@ describe('ebpf run', () => {
     ['undecodable bytes', ['run', file('bad.bin', Uint8Array.from([1, 2, 3])) ]],
   ])('exits 2 on %s', async (_n, argv) => {
     expect(await main(argv)).toBe(2);
-    expect(stdout).toBe('');
+    expect(io.stdout).toBe('');
   });
 });
 
 describe('ebpf bench', () => {
-  it('prints only the JSON object on stdout; the engine goes to stderr', async () => {
+  it('prints only the JSON object on io.stdout; the engine goes to io.stderr', async () => {
     expect(await main(['bench', sumProg, '--mem', mem, '--engine', 'interp', '--time', '30', '--json'])).toBe(0);
-    const j = JSON.parse(stdout);
+    const j = JSON.parse(io.stdout);
     expect(j).toEqual({ program: 'sum', engine: 'interp', runs: expect.any(Number), nsPerRun: expect.any(Number), r0: '0x18' });
     expect(j.runs).toBeGreaterThan(0);
-    expect(stderr).toMatch(/engine: interp/);
+    expect(io.stderr).toMatch(/engine: interp/);
   });
 });
 
@@ -95,22 +86,22 @@ describe('ebpf conformance', () => {
 
   it('prints PASS/FAIL per file and a summary; exits 1 when a test fails', async () => {
     expect(await main(['conformance', dir])).toBe(1);
-    expect(stdout).toContain('PASS add\n');
-    expect(stdout).toContain('PASS mem-len\n');
-    expect(stdout).toContain('FAIL wrong: got 0x1, expected 0x2\n');
-    expect(stdout).toMatch(/3 passed, 1 failed \(4 tests, engine interp \(unverified\)\)\n$/);
+    expect(io.stdout).toContain('PASS add\n');
+    expect(io.stdout).toContain('PASS mem-len\n');
+    expect(io.stdout).toContain('FAIL wrong: got 0x1, expected 0x2\n');
+    expect(io.stdout).toMatch(/3 passed, 1 failed \(4 tests, engine interp \(unverified\)\)\n$/);
   });
 
   it('reports JSON per test with --json and runs under a named engine', async () => {
     expect(await main(['conformance', dir, '--engine', 'jit-wasm', '--json'])).toBe(1);
-    const j = JSON.parse(stdout);
+    const j = JSON.parse(io.stdout);
     expect(j).toMatchObject({ engine: 'jit-wasm', passed: 3, failed: 1 });
     expect(j.results.find((r: { name: string }) => r.name === 'wrong')).toMatchObject({ pass: false, r0: '0x1' });
   });
 
   it('exits 0 on the whole vendored suite', async () => {
     expect(await main(['conformance', SUITE])).toBe(0);
-    expect(stdout).toMatch(/313 passed, 0 failed/);
+    expect(io.stdout).toMatch(/313 passed, 0 failed/);
   });
 
   it('exits 2 for a directory without tests', async () => {
