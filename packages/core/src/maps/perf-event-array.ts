@@ -9,9 +9,9 @@ import type { Vm } from '../runtime/vm.js';
 import { Errno } from './errno.js';
 import { MAX_MAP_ENTRIES } from './hash.js';
 import { MapBase } from './map-base.js';
+import { RingMapBase } from './ring-map.js';
 import { MapError } from './map-error.js';
 import type { MapSpec } from './map-spec.js';
-import { RecordRing } from './record-ring.js';
 
 /** `BPF_F_CURRENT_CPU`: the index meaning "this CPU's event". */
 export const BPF_F_CURRENT_CPU = 0xffffffff;
@@ -19,9 +19,7 @@ export const BPF_F_CURRENT_CPU = 0xffffffff;
 export const DEFAULT_PERF_RING_SIZE = 64 * 1024;
 
 /** A perf event array with one CPU. */
-export class PerfEventArrayMap extends MapBase {
-  /** The ring of CPU 0. */
-  readonly ring: RecordRing;
+export class PerfEventArrayMap extends RingMapBase {
   /** Samples dropped because the ring was full. */
   lost = 0;
 
@@ -34,22 +32,10 @@ export class PerfEventArrayMap extends MapBase {
     if (!(ringSize >= 4096) || (ringSize & (ringSize - 1)) !== 0) {
       throw new MapError(spec.name, `perf ring size ${ringSize}: must be a power of two ≥ 4096`, Errno.EINVAL);
     }
-    super(vm, fixed, id, 0);
-    let region;
-    try {
-      region = this.mem.alloc(ringSize, { kind: 'map', name: `map ${spec.name} perf ring`, align: 16, readOnly: true });
-    } catch (e) {
-      super.dispose();
-      throw new MapError(spec.name, `cannot allocate a perf ring of ${ringSize} bytes`, Errno.ENOMEM, { cause: e });
-    }
-    this.values = region;
-    this.ring = new RecordRing(this.mem, region);
+    super(vm, fixed, id, ringSize, 'perf ring', true);
   }
 
-  /** Samples waiting for the host. */
-  get count(): number {
-    return this.ring.countReady();
-  }
+  protected readonly noLookup = 'a perf event array holds no values; consume its samples instead';
 
   /**
    * Program side of `bpf_perf_event_output`: copies `len` bytes at VM offset `offset` to the ring
@@ -62,43 +48,5 @@ export class PerfEventArrayMap extends MapBase {
       return -Errno.ENOSPC;
     }
     return 0;
-  }
-
-  /** Hands every sample to `onSample`, oldest first; returns how many. */
-  consume(onSample: (data: Uint8Array) => void): number {
-    return this.ring.consume(onSample);
-  }
-
-  /** Every sample, oldest first (consumed). */
-  drain(): Uint8Array[] {
-    const out: Uint8Array[] = [];
-    this.ring.consume((r) => out.push(r));
-    return out;
-  }
-
-  /** Drops every sample. */
-  clear(): void {
-    this.ring.drop();
-  }
-
-  protected find(): number {
-    return -1;
-  }
-
-  protected store(): number {
-    return -Errno.EOPNOTSUPP;
-  }
-
-  protected remove(): number {
-    return -Errno.EOPNOTSUPP;
-  }
-
-  protected keyList(): Uint8Array[] {
-    return [];
-  }
-
-  /** @throws {@link MapError}: samples are read with {@link consume}, not looked up. */
-  override lookup(): Uint8Array | undefined {
-    throw new MapError(this.spec.name, 'lookup: a perf event array holds no values; consume its samples instead', Errno.EOPNOTSUPP);
   }
 }

@@ -8,17 +8,15 @@
 import type { Vm } from '../runtime/vm.js';
 import { Errno } from './errno.js';
 import { MapBase } from './map-base.js';
+import { RingMapBase } from './ring-map.js';
 import { MapError } from './map-error.js';
 import type { MapSpec } from './map-spec.js';
-import { RecordRing } from './record-ring.js';
 
 /** Largest ring we accept (1 GiB; a VM is far smaller anyway). */
 const MAX_RING = 1 << 30;
 
 /** A ring buffer map. */
-export class RingBufMap extends MapBase {
-  /** The ring (exposed for engines and tests). */
-  readonly ring: RecordRing;
+export class RingBufMap extends RingMapBase {
   /** Records a program could not reserve or output because the ring was full. */
   dropped = 0;
 
@@ -30,22 +28,10 @@ export class RingBufMap extends MapBase {
     if ((spec.maxEntries & (spec.maxEntries - 1)) !== 0 || spec.maxEntries % 4096 !== 0) {
       throw new MapError(spec.name, `maxEntries ${spec.maxEntries}: a ring buffer's size must be a power of two and a multiple of 4096`, Errno.EINVAL);
     }
-    super(vm, spec, id, 0);
-    let region;
-    try {
-      region = this.mem.alloc(spec.maxEntries, { kind: 'map', name: `map ${spec.name} ring`, align: 16 });
-    } catch (e) {
-      super.dispose();
-      throw new MapError(spec.name, `cannot allocate a ring of ${spec.maxEntries} bytes`, Errno.ENOMEM, { cause: e });
-    }
-    this.values = region;
-    this.ring = new RecordRing(this.mem, region);
+    super(vm, spec, id, spec.maxEntries, 'ring', false);
   }
 
-  /** Submitted records waiting for the host. */
-  get count(): number {
-    return this.ring.countReady();
-  }
+  protected readonly noLookup = 'a ring buffer has no keys; consume its records instead';
 
   /**
    * Program side of `bpf_ringbuf_reserve`: VM offset of `size` writable bytes, or -1 when full
@@ -67,43 +53,5 @@ export class RingBufMap extends MapBase {
     const ok = this.ring.write(this.bytes, offset, len);
     if (!ok) this.dropped++;
     return ok;
-  }
-
-  /** Hands every submitted record to `onRecord`, oldest first; returns how many. */
-  consume(onRecord: (data: Uint8Array) => void): number {
-    return this.ring.consume(onRecord);
-  }
-
-  /** Every submitted record, oldest first (consumed). */
-  drain(): Uint8Array[] {
-    const out: Uint8Array[] = [];
-    this.ring.consume((r) => out.push(r));
-    return out;
-  }
-
-  /** Drops every submitted record. */
-  clear(): void {
-    this.ring.drop();
-  }
-
-  protected find(): number {
-    return -1;
-  }
-
-  protected store(): number {
-    return -Errno.EOPNOTSUPP;
-  }
-
-  protected remove(): number {
-    return -Errno.EOPNOTSUPP;
-  }
-
-  protected keyList(): Uint8Array[] {
-    return [];
-  }
-
-  /** @throws {@link MapError}: a ring buffer has no keys (use {@link consume}). */
-  override lookup(): Uint8Array | undefined {
-    throw new MapError(this.spec.name, 'lookup: a ring buffer has no keys; consume its records instead', Errno.EOPNOTSUPP);
   }
 }
