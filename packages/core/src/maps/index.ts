@@ -15,6 +15,7 @@ export { ArrayMap, PercpuArrayMap } from './array.js';
 export { LpmTrieMap, LPM_DATA_SIZE_MAX } from './lpm-trie.js';
 export { ProgArrayMap } from './prog-array.js';
 export { PerfEventArrayMap, BPF_F_CURRENT_CPU, DEFAULT_PERF_RING_SIZE } from './perf-event-array.js';
+export { RingMapBase } from './ring-map.js';
 export { RingBufMap } from './ringbuf.js';
 export { RecordRing, RECORD_BUSY, RECORD_DISCARD, RECORD_HEADER } from './record-ring.js';
 export * from './helpers.js';
