@@ -3,7 +3,8 @@
  * point by `fixups.ts`. Registers map one-to-one (see `x86/registers.ts`); 32-bit operations use
  * 32-bit x86 forms so results zero-extend; division, modulo, shifts and atomics follow RFC 9669
  * exactly (no #DE trap, masked shift counts, `lock` prefixes). Helper calls go through one native
- * trampoline (an FFI callback made by `native/call.ts`); this module only needs its address.
+ * trampoline (an FFI callback made by `native/call.ts`; this module only needs its address),
+ * except helpers emitted inline (`inline-helpers.ts`).
  * It produces bytes only: mapping, protecting and calling them is `native/`'s job.
  */
 import { AluOp, AtomicOp, CallSrc, Class, EbpfError, JmpOp, Mode, NotSupportedError, Size, STACK_SIZE } from '@ebpf/core';

@@ -58,7 +58,7 @@ export class X86Engine implements Engine {
       {
         blindConstants: options.blindConstants ?? this.options.blindConstants ?? false,
         inlineLookups: this.options.inlineLookups ?? true,
-        inlineHelpers: this.options.inlineHelpers ?? false,
+        inlineHelpers: this.options.inlineHelpers ?? true,
       },
     );
   }
