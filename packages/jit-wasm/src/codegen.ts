@@ -94,8 +94,8 @@ export function findFuncs(p: LoweredProgram): FuncRange[] {
 
 /**
  * Generates the module for `p` with functions `funcs` (main first) against `layout`.
- * @throws {@link EbpfError} (`RUNTIME`) for control flow or opcodes a verified program cannot
- * have; {@link NotSupportedError} for kfunc calls and legacy packet loads.
+ * @throws {@link @ebpf/core!EbpfError} (`RUNTIME`) for control flow or opcodes a verified program cannot
+ * have; {@link @ebpf/core!NotSupportedError} for kfunc calls and legacy packet loads.
  */
 export function generateModule(p: LoweredProgram, funcs: readonly FuncRange[], layout: VmLayout, options: GenerateOptions = {}): GeneratedModule {
   if (funcs.length === 0 || funcs[0]!.start !== 0) throw new EbpfError('RUNTIME', 'jit-wasm: the main function must start at slot 0');

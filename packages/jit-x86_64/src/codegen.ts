@@ -172,8 +172,8 @@ export function localCallTargets(p: LoweredProgram): number[] {
 /**
  * Generates x86-64 code for a lowered program.
  * @param funcStarts first slot of each function (main first); defaults to the local call targets.
- * @throws {@link NotSupportedError} for instructions this JIT does not compile (legacy packet
- * loads, kfunc calls); {@link EbpfError} (`ENCODE`) for malformed instructions.
+ * @throws {@link @ebpf/core!NotSupportedError} for instructions this JIT does not compile (legacy packet
+ * loads, kfunc calls); {@link @ebpf/core!EbpfError} (`ENCODE`) for malformed instructions.
  */
 export function generate(p: LoweredProgram, env: CodegenEnv, funcStarts: readonly number[] = localCallTargets(p)): NativeCode {
   const funcOf = funcIndexBySlot(p, funcStarts);

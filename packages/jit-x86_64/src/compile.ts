@@ -124,8 +124,8 @@ export class X86Runnable implements Runnable {
 
   /**
    * Runs the native code once with r1, r2; returns r0 (unsigned 64-bit).
-   * @throws {@link VmError} (`HELPER`) when a helper threw, `VM_FAULT` for a call to a helper the
-   * program may not call; {@link EbpfError} (`RUNTIME`) after {@link dispose}.
+   * @throws {@link @ebpf/core!VmError} (`HELPER`) when a helper threw, `VM_FAULT` for a call to a helper the
+   * program may not call; {@link @ebpf/core!EbpfError} (`RUNTIME`) after {@link dispose}.
    */
   run(r1: bigint | number = 0n, r2: bigint | number = 0n): bigint {
     this.live();
@@ -170,8 +170,8 @@ export class X86Runnable implements Runnable {
  * Compiles a lowered program to native code for `vm`, without the checker's seal: the engine's
  * entry is `X86Engine.compile`; tests and differential suites, which establish the safety
  * of what they feed, call this directly.
- * @throws {@link NotSupportedError} when native code cannot run here or the program uses an
- * instruction this JIT does not compile; {@link EbpfError} (`ENCODE`) for malformed instructions.
+ * @throws {@link @ebpf/core!NotSupportedError} when native code cannot run here or the program uses an
+ * instruction this JIT does not compile; {@link @ebpf/core!EbpfError} (`ENCODE`) for malformed instructions.
  */
 export function compileNative(program: NativeProgram, vm: Vm, options: NativeOptions = {}): X86Runnable {
   const native = bufferAddress(vm.mem.memory.buffer);
@@ -226,7 +226,7 @@ function callsHelpers(p: LoweredProgram): boolean {
 /**
  * Native code does not bounds-check frames: the deepest chain of bpf-to-bpf calls must fit the
  * VM's stack region, or compiling fails here (never a stray write at run time).
- * @throws {@link EbpfError} (`RUNTIME`) for recursion or a chain deeper than the VM's frames.
+ * @throws {@link @ebpf/core!EbpfError} (`RUNTIME`) for recursion or a chain deeper than the VM's frames.
  */
 function checkCallDepth(p: LoweredProgram, funcStarts: readonly number[], vm: Vm): void {
   const starts = [...funcStarts].sort((a, b) => a - b);

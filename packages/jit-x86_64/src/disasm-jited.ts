@@ -132,7 +132,7 @@ export interface JitProgramOptions {
 /**
  * Checks and compiles `spec` with the `jit-x86_64` engine in a throwaway Runtime, and returns its
  * listing (`ebpf disasm --jited`).
- * @throws {@link CheckerError} when the checker refuses the program; {@link NotSupportedError}
+ * @throws {@link @ebpf/core!CheckerError} when the checker refuses the program; {@link @ebpf/core!NotSupportedError}
  * when native code cannot run here.
  */
 export function jitProgram(spec: ProgramSpec, options: JitProgramOptions): JitedListing {

@@ -32,7 +32,7 @@ export class X86Engine implements Engine {
   /**
    * The real address of the memory's buffer: with it as the VM's base, pointers in registers
    * are native addresses and memory accesses need no translation.
-   * @throws {@link NotSupportedError} when native code cannot run here.
+   * @throws {@link @ebpf/core!NotSupportedError} when native code cannot run here.
    */
   memoryBase(memory: WebAssembly.Memory): bigint {
     return bufferAddress(memory.buffer);
@@ -40,7 +40,7 @@ export class X86Engine implements Engine {
 
   /**
    * Compiles a verified program to native code.
-   * @throws {@link NotSupportedError} when native code cannot run here or the program uses an
+   * @throws {@link @ebpf/core!NotSupportedError} when native code cannot run here or the program uses an
    * instruction this JIT does not compile.
    */
   compile(program: VerifiedProgram, vm: Vm, options: CompileOptions = {}): X86Runnable {

@@ -93,7 +93,7 @@ export const MAX_PASSES = 20;
 /**
  * Runs `pass` until two consecutive layouts agree. Falls back to near jumps everywhere (two
  * more passes, stable by construction) if that takes more than {@link MAX_PASSES}.
- * @throws {@link EbpfError} (`ENCODE`) if even the all-near layout is unstable (a code generator bug).
+ * @throws {@link @ebpf/core!EbpfError} (`ENCODE`) if even the all-near layout is unstable (a code generator bug).
  */
 export function converge<T extends { layout: Layout }>(pass: (planner: JumpPlanner) => T): Converged<T> {
   let prev: Layout | undefined;

@@ -36,7 +36,7 @@ export function haveObjdump(): boolean {
 /**
  * Disassembles raw x86-64 code with `objdump -D -b binary -mi386:x86-64 -M intel`.
  * Returns undefined when objdump is not installed.
- * @throws {@link Error} when objdump runs but fails.
+ * @throws `Error` when objdump runs but fails.
  */
 export function objdumpX86(code: Uint8Array): X86Line[] | undefined {
   if (!haveObjdump()) return undefined;

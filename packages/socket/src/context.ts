@@ -77,7 +77,7 @@ export interface SkBuffFields {
 /**
  * Writes a context at byte `offset` of `view` for a packet at VM address `packet` of `length`
  * bytes. `len` defaults to `length`.
- * @throws {@link RangeError} when the packet's end does not fit the 32-bit `data_end` field.
+ * @throws `RangeError` when the packet's end does not fit the 32-bit `data_end` field.
  */
 export function writeSkBuff(view: DataView, offset: number, packet: number, length: number, fields: SkBuffFields = {}): void {
   if (!Number.isInteger(packet) || packet < 0 || packet + length > 0xffffffff) {

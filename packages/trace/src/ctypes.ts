@@ -25,7 +25,7 @@ const INTS: Record<string, [1 | 2 | 4 | 8, boolean]> = {
 
 /**
  * Parses a C type name.
- * @throws {@link EbpfError} (`USAGE`) for a type it does not know.
+ * @throws {@link @ebpf/core!EbpfError} (`USAGE`) for a type it does not know.
  */
 export function parseCType(text: string): CType {
   const t = text.trim().replace(/\s+/g, ' ').replace(/\s*\*\s*$/, ' *').replace(/^const /, '');

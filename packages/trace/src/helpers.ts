@@ -52,7 +52,7 @@ function fault(name: string, message: string): VmError {
 
 /**
  * VM offset of `size` writable bytes at r`i` (the stack, checked fast; else any writable region).
- * @throws {@link VmError} when they are not there.
+ * @throws {@link @ebpf/core!VmError} when they are not there.
  */
 function dstArg(name: string, args: HelperArgs, env: HelperEnv, i: number, size: number): number {
   const vm = env.vm;

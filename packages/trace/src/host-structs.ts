@@ -33,7 +33,7 @@ export interface StructFieldDecl {
 
 /**
  * Defines a struct layout; offsets not given follow natural alignment after the previous field.
- * @throws {@link EbpfError} (`USAGE`) on unknown types or overlapping fields.
+ * @throws {@link @ebpf/core!EbpfError} (`USAGE`) on unknown types or overlapping fields.
  */
 export function defineStruct(name: string, decls: readonly StructFieldDecl[], size?: number): StructLayout {
   const fields: StructField[] = [];
@@ -122,7 +122,7 @@ export class HostRef {
 
   /**
    * Reads a field: integers and pointers as Numbers (bigints past 2^53), char arrays as strings.
-   * @throws {@link EbpfError} (`USAGE`) for an unknown field.
+   * @throws {@link @ebpf/core!EbpfError} (`USAGE`) for an unknown field.
    */
   get(name: string): number | bigint | string {
     const f = this.fieldOf(name);
@@ -134,7 +134,7 @@ export class HostRef {
   /**
    * Writes a field: Numbers/bigints/booleans for integers, a HostRef (its address) or a number for
    * pointers, a string for char arrays (truncated to the array, NUL-padded).
-   * @throws {@link EbpfError} (`USAGE`) for an unknown field.
+   * @throws {@link @ebpf/core!EbpfError} (`USAGE`) for an unknown field.
    */
   set(name: string, value: number | bigint | boolean | string | HostRef | null): this {
     const f = this.fieldOf(name);
@@ -243,7 +243,7 @@ export class HostSlab {
   private live = 0;
 
   /**
-   * @throws {@link VmError} (`VM_MEMORY`) when VM memory cannot hold `capacity` objects.
+   * @throws {@link @ebpf/core!VmError} (`VM_MEMORY`) when VM memory cannot hold `capacity` objects.
    */
   constructor(readonly vm: Vm, readonly layout: StructLayout, readonly capacity: number) {
     const stride = Math.ceil(layout.size / 8) * 8;
@@ -262,7 +262,7 @@ export class HostSlab {
 
   /**
    * Allocates a zeroed object.
-   * @throws {@link EbpfError} (`VM_MEMORY`) when the slab is full.
+   * @throws {@link @ebpf/core!EbpfError} (`VM_MEMORY`) when the slab is full.
    */
   alloc(): HostRef {
     let i = this.free.pop();

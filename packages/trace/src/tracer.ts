@@ -213,7 +213,7 @@ export class Tracer {
 
   /**
    * Declares a static tracepoint.
-   * @throws {@link EbpfError} (`USAGE`) for a duplicate name or a bad declaration.
+   * @throws {@link @ebpf/core!EbpfError} (`USAGE`) for a duplicate name or a bad declaration.
    */
   tracepoint(options: TracepointOptions): Tracepoint {
     this.checkFree(options.name);
@@ -225,7 +225,7 @@ export class Tracer {
   /**
    * Probes `obj[key]` (a method of a live object, or a CommonJS export on `module.exports`).
    * Event name default: `probe:<key>`.
-   * @throws {@link EbpfError} (`USAGE`) when it is not a function or the name is taken.
+   * @throws {@link @ebpf/core!EbpfError} (`USAGE`) when it is not a function or the name is taken.
    */
   probe(obj: object, key: string | symbol, options: ProbeOptions = {}): DynamicProbe {
     return this.probeSlot(propertySlot(obj, key), options);
@@ -246,7 +246,7 @@ export class Tracer {
   /**
    * Probes export `name` of an ES module named in {@link registerEsmProbes} at start-up (by URL,
    * URL suffix, or the specifier the application imported it with). Event default: `probe:<file>#<name>`.
-   * @throws {@link EbpfError} (`USAGE`) when the module or export was not made probe-able.
+   * @throws {@link @ebpf/core!EbpfError} (`USAGE`) when the module or export was not made probe-able.
    */
   probeEsm(module: string, name: string, options: ProbeOptions = {}): DynamicProbe {
     return this.probeSlot(esmExportSlot(module, name), options);
@@ -258,7 +258,7 @@ export class Tracer {
 
   /**
    * The event called `name` (`system:event`, or the bare event name when unique).
-   * @throws {@link EbpfError} (`USAGE`) when there is none.
+   * @throws {@link @ebpf/core!EbpfError} (`USAGE`) when there is none.
    */
   event(name: string): TraceEvent {
     const e = this.eventsByName.get(name) ?? [...this.eventsByName.values()].find((x) => x.name === name);
@@ -329,8 +329,8 @@ export class Tracer {
   /**
    * Checks, compiles and attaches a program to an event. Seed-dialect programs print and count
    * (their `ret` returns nothing); an RFC program's r0 ≠ 0 records the event.
-   * @throws {@link CheckerError} when the checker refuses it; {@link NotSupportedError} when the
-   * engine cannot run here; {@link EbpfError} for an unknown event.
+   * @throws {@link @ebpf/core!CheckerError} when the checker refuses it; {@link @ebpf/core!NotSupportedError} when the
+   * engine cannot run here; {@link @ebpf/core!EbpfError} for an unknown event.
    */
   attach(eventName: string | TraceEvent, spec: ProgramSpec, options: AttachOptions = {}): AttachedProgram {
     const event = typeof eventName === 'string' ? this.event(eventName) : eventName;
@@ -358,7 +358,7 @@ export class Tracer {
    * Sets an event's filter (ftrace's `events/<system>/<event>/filter`). `preds` mode records each
    * entry and discards what does not match; `bpf` mode compiles the same string to BPF that runs
    * on the arguments before anything is recorded. An empty string or "0" clears the filter.
-   * @throws {@link ParseError} (with the column) for a bad filter; the checker's and engines'
+   * @throws {@link @ebpf/core!ParseError} (with the column) for a bad filter; the checker's and engines'
    * errors in `bpf` mode.
    */
   setFilter(eventName: string | TraceEvent, filter: string | undefined, options: FilterOptions = {}): AttachedProgram | undefined {
@@ -382,7 +382,7 @@ export class Tracer {
 
   /**
    * The attached program with tracer id `id`.
-   * @throws {@link EbpfError} (`USAGE`) when there is none.
+   * @throws {@link @ebpf/core!EbpfError} (`USAGE`) when there is none.
    */
   program(id: number): AttachedProgram {
     const p = this.progs.get(id);
@@ -423,7 +423,7 @@ export class Tracer {
 
   /**
    * The map with VM id `id` among the attached programs' maps.
-   * @throws {@link EbpfError} (`USAGE`) when there is none.
+   * @throws {@link @ebpf/core!EbpfError} (`USAGE`) when there is none.
    */
   map(id: number): BpfMap {
     const m = this.maps().find((x) => x.map.id === id);
@@ -441,7 +441,7 @@ export class Tracer {
   /**
    * Opens the control socket at `path` (a Unix domain socket, owner-only) so `ebpf prog list|dump`
    * and `ebpf map dump|clear` reach this application. Node only.
-   * @throws {@link EbpfError} (`USAGE`) when another process listens there.
+   * @throws {@link @ebpf/core!EbpfError} (`USAGE`) when another process listens there.
    */
   async listen(path: string): Promise<ControlServer> {
     const { listenControl } = await import('./control/server.js');

@@ -10,7 +10,7 @@ import { loadEngine } from './engines.js';
 /**
  * Run options for `engine` (undefined = interpret unverified). `report` receives what `auto`
  * chose.
- * @throws {@link NotSupportedError} for an unknown engine or one that cannot run here.
+ * @throws {@link @ebpf/core!NotSupportedError} for an unknown engine or one that cannot run here.
  */
 export async function conformanceRunOptions(engine: string | undefined, report?: (line: string) => void): Promise<ConformanceRunOptions> {
   if (engine === undefined) return {};

@@ -29,7 +29,7 @@ export function engineNames(): string[] {
 /**
  * The engine called `name`, loaded and able to run here; `auto` picks one and says which on
  * `report`. A named engine never falls back to another.
- * @throws {@link CliExit} (2) for an unknown name; {@link NotSupportedError} for an engine that
+ * @throws {@link CliExit} (2) for an unknown name; {@link @ebpf/core!NotSupportedError} for an engine that
  * cannot run here (exit 1).
  */
 export async function loadEngine(name: string, report: (line: string) => void = () => {}): Promise<Engine> {

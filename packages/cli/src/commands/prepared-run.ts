@@ -50,7 +50,7 @@ export interface RunInput {
 
 /**
  * Prepares `spec` for repeated runs.
- * @throws {@link CheckerError} when the checker rejects it; {@link NotSupportedError} for an
+ * @throws {@link @ebpf/core!CheckerError} when the checker rejects it; {@link @ebpf/core!NotSupportedError} for an
  * engine that cannot run here; {@link CliExit} (2) for an unknown subsystem.
  */
 export async function prepareRun(spec: ProgramSpec, input: RunInput): Promise<PreparedRun> {

@@ -41,7 +41,7 @@ export interface TraceSetup {
  * Builds a Runtime with `trace` and the available engines (or only `only`), and a Tracer on it.
  * A named engine that cannot run here fails now, with the reason. The VM's memory base is the
  * native JIT's when that engine is registered, else 0.
- * @throws {@link NotSupportedError} for an unknown or unavailable named engine.
+ * @throws {@link @ebpf/core!NotSupportedError} for an unknown or unavailable named engine.
  */
 export async function traceSetup(engine = 'auto', bufferEntries?: number, only?: readonly string[]): Promise<TraceSetup> {
   if (engine !== 'auto') await loadEngine(engine);

@@ -61,7 +61,7 @@ function isGoto(p: LoweredProgram, pc: number): boolean {
 
 /**
  * Splits slots `[start, end)` of `p` into basic blocks.
- * @throws {@link EbpfError} (`RUNTIME`) when a jump leaves the function or control runs off
+ * @throws {@link @ebpf/core!EbpfError} (`RUNTIME`) when a jump leaves the function or control runs off
  * its end (a verified program never does either).
  */
 export function buildBlocks(p: LoweredProgram, start: number, end: number): BlockGraph {

@@ -24,7 +24,7 @@ export interface StructureOptions {
 
 /**
  * Blocks and structured form of the function at slots `[start, end)`.
- * @throws {@link EbpfError} (`RUNTIME`) when a jump leaves the function or control runs off
+ * @throws {@link @ebpf/core!EbpfError} (`RUNTIME`) when a jump leaves the function or control runs off
  * its end.
  */
 export function structureFunction(p: LoweredProgram, start: number, end: number, options: StructureOptions = {}): { graph: BlockGraph; structured: StructuredFunc } {

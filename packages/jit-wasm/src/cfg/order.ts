@@ -25,7 +25,7 @@ export interface BlockOrder {
 
 /**
  * Computes the order of the reachable blocks of `g`.
- * @throws {@link EbpfError} (`RUNTIME`) when a reachable block runs off the function's end.
+ * @throws {@link @ebpf/core!EbpfError} (`RUNTIME`) when a reachable block runs off the function's end.
  */
 export function orderBlocks(g: BlockGraph): BlockOrder {
   const n = g.blocks.length;

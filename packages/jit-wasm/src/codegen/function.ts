@@ -81,7 +81,7 @@ export function emitFunction(env: ModuleEnv, isMain: boolean, g: BlockGraph, s: 
 /**
  * Refuses register fields a verified program cannot have: a register above r10, or a write to
  * the read-only frame pointer.
- * @throws {@link EbpfError} (`RUNTIME`) naming the instruction.
+ * @throws {@link @ebpf/core!EbpfError} (`RUNTIME`) naming the instruction.
  */
 export function checkRegisters(p: LoweredProgram, pc: number): void {
   const code = p.code[pc]!;

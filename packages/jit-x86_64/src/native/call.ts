@@ -51,7 +51,7 @@ export class HelperTrampoline {
   readonly address: bigint;
   private handle: bigint | undefined;
 
-  /** @throws {@link EbpfError} (`RUNTIME`) when koffi has no callback slot left. */
+  /** @throws {@link @ebpf/core!EbpfError} (`RUNTIME`) when koffi has no callback slot left. */
   constructor(handler: TrampolineHandler) {
     const k = ffi();
     try {

@@ -67,7 +67,7 @@ function load(): { koffi: Koffi; libc: Libc } | NotSupportedError {
 
 /**
  * The loaded FFI.
- * @throws {@link NotSupportedError} when native code cannot run here.
+ * @throws {@link @ebpf/core!NotSupportedError} when native code cannot run here.
  */
 export function ffi(): Koffi {
   const r = load();
@@ -84,7 +84,7 @@ function libc(): Libc {
 /**
  * The real address of an ArrayBuffer's bytes (a WebAssembly.Memory's buffer never moves, as
  * the memory never grows).
- * @throws {@link NotSupportedError} when native code cannot run here.
+ * @throws {@link @ebpf/core!NotSupportedError} when native code cannot run here.
  */
 export function bufferAddress(buffer: ArrayBuffer): bigint {
   return ffi().address(buffer);
@@ -125,7 +125,7 @@ export class NativeData {
 
   /**
    * Maps `size` bytes (rounded up to pages), read-write.
-   * @throws {@link NotSupportedError} when native code cannot run here; {@link EbpfError}
+   * @throws {@link @ebpf/core!NotSupportedError} when native code cannot run here; {@link @ebpf/core!EbpfError}
    * (`RUNTIME`) when mmap fails.
    */
   static create(size: number): NativeData {
@@ -161,7 +161,7 @@ export class ExecutableImage {
 
   /**
    * Maps `code` read-write, copies it, then makes it read-execute.
-   * @throws {@link NotSupportedError} when native code cannot run here; {@link EbpfError}
+   * @throws {@link @ebpf/core!NotSupportedError} when native code cannot run here; {@link @ebpf/core!EbpfError}
    * (`RUNTIME`) when mmap or mprotect fail.
    */
   static create(code: Uint8Array): ExecutableImage {

@@ -9,7 +9,7 @@ import type { ControlOp, ControlResponse } from './protocol.js';
 /**
  * Sends `op` (with an optional target id) to the application listening on `path`.
  * @returns the response's result.
- * @throws {@link EbpfError} (`RUNTIME`) when nobody listens, the answer is an error, or the
+ * @throws {@link @ebpf/core!EbpfError} (`RUNTIME`) when nobody listens, the answer is an error, or the
  * request times out.
  */
 export function controlRequest(path: string, op: ControlOp, target?: number, timeoutMs = 5000): Promise<unknown> {

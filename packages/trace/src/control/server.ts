@@ -33,7 +33,7 @@ function isLive(path: string): Promise<boolean> {
 
 /**
  * Listens on `path` for control requests answered from `tracer`.
- * @throws {@link EbpfError} (`USAGE`) when the path is taken by a live socket or another file.
+ * @throws {@link @ebpf/core!EbpfError} (`USAGE`) when the path is taken by a live socket or another file.
  */
 export async function listenControl(tracer: Tracer, path: string): Promise<ControlServer> {
   let st;

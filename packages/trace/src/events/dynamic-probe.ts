@@ -50,7 +50,7 @@ export class DynamicProbe extends TraceEvent {
   private original: unknown;
   private wrapper: ((...a: unknown[]) => unknown) | undefined;
 
-  /** @throws {@link EbpfError} (`USAGE`) when the slot does not hold a function. */
+  /** @throws {@link @ebpf/core!EbpfError} (`USAGE`) when the slot does not hold a function. */
   constructor(host: EventHost, id: number, readonly slot: FunctionSlot, options: ProbeOptions = {}) {
     const fn = slot.get();
     if (typeof fn !== 'function') throw new EbpfError('USAGE', `cannot probe ${slot.label}: it is ${fn === undefined ? 'undefined' : `a ${typeof fn}`}, not a function`);

@@ -85,7 +85,7 @@ export async function load(url, context, next) {
 /**
  * Registers the loader hooks that make the named exports probe-able. Call it at start-up, before
  * the application imports those modules (`node --import ./trace-setup.js app.js`).
- * @throws {@link EbpfError} (`NOT_SUPPORTED`) where `module.register` does not exist (Node < 20.6).
+ * @throws {@link @ebpf/core!EbpfError} (`NOT_SUPPORTED`) where `module.register` does not exist (Node < 20.6).
  */
 export async function registerEsmProbes(targets: readonly EsmProbeTarget[], parentURL?: string): Promise<void> {
   const mod = (await import('node:module')) as { register?: (url: string, opts: unknown) => void };
@@ -106,7 +106,7 @@ export function esmProbeModules(): Array<{ url: string; specifiers: readonly str
 /**
  * The slot of ESM export `name` of `module` (URL, URL suffix such as `/lib/parse.mjs`, or a
  * specifier the application used), for `tracer.probeSlot`.
- * @throws {@link EbpfError} (`USAGE`) when the module was not served through a facade (not named
+ * @throws {@link @ebpf/core!EbpfError} (`USAGE`) when the module was not served through a facade (not named
  * at start-up, or not imported yet) or the export was not named.
  */
 export function esmExportSlot(module: string, name: string): FunctionSlot {

@@ -128,7 +128,7 @@ export class TraceEvent {
   private discarded = 0;
 
   /**
-   * @throws {@link EbpfError} (`USAGE`) for a bad name, unknown types or field sources.
+   * @throws {@link @ebpf/core!EbpfError} (`USAGE`) for a bad name, unknown types or field sources.
    */
   constructor(readonly host: EventHost, readonly id: number, readonly kind: 'tracepoint' | 'probe', options: EventOptions) {
     const m = /^([A-Za-z_][\w.-]*):([A-Za-z_][\w.-]*)$/.exec(options.name);
@@ -219,7 +219,7 @@ export class TraceEvent {
 
   /**
    * Sets (or with `undefined` clears) the predicate filter evaluated on each recorded entry.
-   * @throws {@link ParseError} with the column when the filter does not parse.
+   * @throws {@link @ebpf/core!ParseError} with the column when the filter does not parse.
    */
   setPredicateFilter(src: string | undefined): void {
     this.preds = src === undefined || src.trim() === '' || src.trim() === '0' ? undefined : new PredicateFilter(src, parseFilter(src, this.layout));

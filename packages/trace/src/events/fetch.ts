@@ -39,7 +39,7 @@ export interface ArgDecl {
 /**
  * Parses `arg`, `arg->field`, `arg->a->b` against the arguments' types and struct layouts, for
  * an event field of type `fieldType`.
- * @throws {@link EbpfError} (`USAGE`) naming the path when it does not resolve.
+ * @throws {@link @ebpf/core!EbpfError} (`USAGE`) naming the path when it does not resolve.
  */
 export function parseFetchPath(text: string, args: readonly ArgDecl[], structs: StructRegistry, fieldType: CType): FetchPath {
   const parts = text.split('->').map((p) => p.trim());

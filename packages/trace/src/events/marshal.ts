@@ -35,7 +35,7 @@ export interface ArgDeclInput {
 
 /**
  * Resolves argument declarations.
- * @throws {@link EbpfError} (`USAGE`) for unknown types or structs.
+ * @throws {@link @ebpf/core!EbpfError} (`USAGE`) for unknown types or structs.
  */
 export function resolveArgs(decls: readonly ArgDeclInput[], structs: StructRegistry): ProbeArg[] {
   return decls.map((d) => {

@@ -35,7 +35,7 @@ const CONV = /%(%|-?\d*(?:l{0,2}|z)([sdiuxXpc]))/g;
 
 /**
  * Compiles a print format against a layout into a renderer.
- * @throws {@link EbpfError} (`USAGE`) for unknown fields or a count mismatch.
+ * @throws {@link @ebpf/core!EbpfError} (`USAGE`) for unknown fields or a count mismatch.
  */
 export function compilePrintFormat(p: PrintFormat, layout: EntryLayout): (values: readonly FieldValue[]) => string {
   const idx = p.fields.map((n) => {

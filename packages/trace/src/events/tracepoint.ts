@@ -12,7 +12,7 @@ export type TracepointOptions = EventOptions;
 export class Tracepoint extends TraceEvent {
   private readonly argv: unknown[] = [undefined, undefined, undefined, undefined, undefined];
 
-  /** @throws {@link EbpfError} (`USAGE`) for a bad declaration. */
+  /** @throws {@link @ebpf/core!EbpfError} (`USAGE`) for a bad declaration. */
   constructor(host: EventHost, id: number, options: TracepointOptions) {
     super(host, id, 'tracepoint', options);
   }

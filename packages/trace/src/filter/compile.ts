@@ -48,7 +48,7 @@ type Home = { kind: 'stack'; off: number } | { kind: 'const'; value: bigint };
 
 /**
  * Compiles `src` for an event.
- * @throws {@link ParseError} for a bad filter (with the column); {@link EbpfError} (`USAGE`)
+ * @throws {@link @ebpf/core!ParseError} for a bad filter (with the column); {@link @ebpf/core!EbpfError} (`USAGE`)
  * when the filter is too large to compile (stack, glob length).
  */
 export function compileFilter(src: string, target: CompileTarget): CompiledFilter {

@@ -97,7 +97,7 @@ export class Emitter {
 
   /**
    * Resolves labels into slot offsets.
-   * @throws {@link EbpfError} (`ENCODE`) for an unbound label or an offset past 16 bits.
+   * @throws {@link @ebpf/core!EbpfError} (`ENCODE`) for an unbound label or an offset past 16 bits.
    */
   finish(): Insn[] {
     // Drop `ja L` when only labels stand between it and L.

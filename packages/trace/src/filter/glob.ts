@@ -20,7 +20,7 @@ export function hasGlobChars(s: string): boolean {
 /**
  * Parses a byte-string pattern. `column` is the 1-based column of the pattern's first char in
  * the filter, for errors.
- * @throws {@link ParseError} on an unterminated `[`.
+ * @throws {@link @ebpf/core!ParseError} on an unterminated `[`.
  */
 export function parseGlob(p: string, column: number): GlobElem[] {
   const out: GlobElem[] = [];

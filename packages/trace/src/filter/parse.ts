@@ -125,7 +125,7 @@ export function parseInteger(text: string): bigint | undefined {
 
 /**
  * Parses a filter string against an event's entry layout.
- * @throws {@link ParseError} with the 1-based column of the offending token.
+ * @throws {@link @ebpf/core!ParseError} with the 1-based column of the offending token.
  */
 export function parseFilter(src: string, layout: EntryLayout): FilterNode {
   const toks = tokenize(src);

@@ -58,7 +58,7 @@ export class SimNetStack {
   private tstamp = 0;
   private readonly view: DataView;
 
-  /** @throws {@link EbpfError} when the events already exist or VM memory is short. */
+  /** @throws {@link @ebpf/core!EbpfError} when the events already exist or VM memory is short. */
   constructor(readonly tracer: Tracer, options: SimNetStackOptions = {}) {
     const vm = tracer.vm;
     this.view = vm.mem.view;
@@ -103,7 +103,7 @@ export class SimNetStack {
 
   /**
    * The device called `name`.
-   * @throws {@link EbpfError} (`USAGE`) for an unknown device.
+   * @throws {@link @ebpf/core!EbpfError} (`USAGE`) for an unknown device.
    */
   device(name: string): HostRef {
     const d = this.devices.get(name as SimDevice);
