@@ -1,15 +1,16 @@
 /**
  * The CLI's shared input loader: reads a file and turns it into ProgramSpecs. The format comes
  * from the magic (seed image, ELF, else raw bytecode), except assembler text (`*.s` or `--asm`).
- * Every command that takes a program file uses {@link addInputOptions} and {@link loadInput};
+ * Every command that takes a program file uses {@link addInputOptions} and {@link loadInput}
+ * (decoding is shared with `commands/program-file.ts` through `decode-program.ts`);
  * unreadable or undecodable input becomes a `CliExit` with code 2 and a one-line message.
  */
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Option, type Command } from 'commander';
-import { EbpfError, decodeAny, detectFormat, parseAsm, type Dialect, type ProgramSpec } from '@ebpf/core';
+import { EbpfError, detectFormat, parseAsm, type Dialect, type ProgramSpec } from '@ebpf/core';
 import { CliExit } from './exit.js';
-import { elfSubsystems } from './elf-subsystems.js';
+import { decodeProgramBytes, requireProgramBytes } from './decode-program.js';
 
 /** The input flags as commander hands them over. */
 export interface InputFlags {
@@ -62,7 +63,7 @@ export async function loadInput(file: string, flags: InputFlags = {}): Promise<L
     const code = (e as NodeJS.ErrnoException).code;
     throw new CliExit(2, `ebpf: cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`);
   }
-  if (bytes.length === 0) throw new CliExit(2, `ebpf: ${file}: empty file (no program)`);
+  requireProgramBytes(file, bytes);
   const name = basename(file);
   try {
     if (isAsmInput(file, flags)) {
@@ -74,14 +75,7 @@ export async function loadInput(file: string, flags: InputFlags = {}): Promise<L
       const spec: ProgramSpec = { name, dialect, insns: parseAsm(text, { dialect }), maps: [], license: flags.license ?? 'GPL' };
       return { file, format: 'asm', programs: [spec] };
     }
-    const programs = decodeAny(bytes, {
-      name,
-      subsystems: elfSubsystems(),
-      ...(flags.license !== undefined ? { license: flags.license } : {}),
-      ...(flags.dialect !== undefined ? { dialect: flags.dialect } : {}),
-      ...(flags.section !== undefined ? { section: flags.section } : {}),
-      ...(flags.program !== undefined ? { program: flags.program } : {}),
-    });
+    const programs = decodeProgramBytes(file, bytes, name, flags);
     if (programs.length === 0) throw new EbpfError('USAGE', 'no program matches --section/--program');
     return { file, format: detectFormat(bytes), programs };
   } catch (e) {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { encode, parseAsm } from '@ebpf/core';
+import { seededU32 } from '@ebpf/core/testing';
 import { failureOf, CliExit } from '../src/exit.js';
 import { LAZY_COMMANDS, createProgram, main } from '../src/main.js';
 import { captureOutput } from './support.js';
@@ -27,15 +28,8 @@ function file(name: string, content: string | Uint8Array): string {
 
 /** A deterministic byte generator (xorshift32), so a failing case can be replayed. */
 function randomBytes(seed: number, n: number): Uint8Array {
-  let x = seed >>> 0 || 1;
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
+  const next = seededU32(seed);
+  return Uint8Array.from({ length: n }, () => next() & 0xff);
 }
 
 /** Writes a little-endian unsigned field into a copy of `bytes`. */

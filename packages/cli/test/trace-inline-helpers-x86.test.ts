@@ -6,59 +6,38 @@
  * real address. r0, the stack's top bytes, thrown errors and JS helper calls must agree.
  */
 import { describe, expect, it } from 'vitest';
-import { GUARD_SIZE, lower, parseAsm, Vm, type HelperDef } from '@ebpf/core';
+import { lower, parseAsm } from '@ebpf/core';
 import { Interpreter } from '@ebpf/interp';
 import { compileNative, X86Engine } from '@ebpf/jit-x86_64';
-import { HelperId, traceHelpers } from '@ebpf/trace';
+import { HelperId } from '@ebpf/trace';
+import { MEM, U64, edges as edgesOf, runPatterned, setup, stringSources, type CaseArgs, type Setup } from './inline-helpers-support.js';
 
-const MEM = 1 << 20;
-const U64 = (v: bigint) => BigInt.asUintN(64, v);
 const engine = new X86Engine();
-
-/** One VM with the trace helpers (counting JS calls) and a patterned source region. */
-function setup(nativeBase: boolean) {
-  const vm = new Vm({ size: MEM, ...(nativeBase ? { base: (m: WebAssembly.Memory) => engine.memoryBase(m) } : {}) });
-  const calls = { n: 0 };
-  const helpers = new Map<number, HelperDef>();
-  for (const h of traceHelpers({ sink: { printk: () => {}, dumpStack: () => {} } })) {
-    helpers.set(h.id, { ...h, impl: (a, env) => (calls.n++, h.impl(a, env)) });
-  }
-  const src = vm.mem.alloc(256, { kind: 'host', name: 'source', readOnly: true });
-  for (let i = 0; i < 256; i++) vm.mem.bytes[src.offset + i] = (i * 37 + 11) & 0xff;
-  const scratch = vm.mem.alloc(256, { kind: 'scratch', name: 'writable' });
-  return { vm, calls, helpers, src, scratch };
-}
-
-type Setup = ReturnType<typeof setup>;
 type Engine = 'inline' | 'call' | 'interp';
 
+/** A VM based at 0 (r12 translation) or at its buffer's real address. */
+const vmAt = (nativeBase: boolean): Setup => setup(nativeBase ? (m) => engine.memoryBase(m) : undefined);
+
+/** The edge addresses, with the ones native translation adds. */
+const edges = (s: Setup): bigint[] => edgesOf(s, true);
+
 /** Runs `asm` in one engine on a fresh VM; returns r0 (or the error code), the stack's top 128 bytes and JS helper calls. */
-function runOne(nativeBase: boolean, engineName: Engine, asm: string, args: (s: Setup) => [bigint, bigint]) {
-  const s = setup(nativeBase);
+function runOne(nativeBase: boolean, engineName: Engine, asm: string, args: CaseArgs) {
+  const s = vmAt(nativeBase);
   const lowered = lower(parseAsm(asm));
-  const top = s.vm.stackTopOffset;
-  for (let i = 0; i < 128; i++) s.vm.mem.bytes[top - 128 + i] = 0xa0 + (i & 0x1f);
-  const [r1, r2] = args(s);
-  let r0: bigint | string;
-  try {
-    if (engineName === 'interp') {
-      r0 = new Interpreter(s.vm, lowered, { helpers: s.helpers, maps: [], budget: 10_000 }).run(r1, r2);
-    } else {
-      const prog = compileNative({ lowered, helpers: s.helpers, maps: [], name: 'inline-test' }, s.vm, { inlineHelpers: engineName === 'inline' });
-      try {
-        r0 = prog.run(r1, r2);
-      } finally {
-        prog.dispose();
-      }
+  return runPatterned(s, args, (r1, r2) => {
+    if (engineName === 'interp') return new Interpreter(s.vm, lowered, { helpers: s.helpers, maps: [], budget: 10_000 }).run(r1, r2);
+    const prog = compileNative({ lowered, helpers: s.helpers, maps: [], name: 'inline-test' }, s.vm, { inlineHelpers: engineName === 'inline' });
+    try {
+      return prog.run(r1, r2);
+    } finally {
+      prog.dispose();
     }
-  } catch (e) {
-    r0 = `error: ${(e as { code?: string }).code ?? (e as Error).message}`;
-  }
-  return { r0, stack: Array.from(s.vm.mem.bytes.subarray(top - 128, top)), calls: s.calls.n };
+  }, (e) => (e as { code?: string }).code ?? (e as Error).message);
 }
 
 /** The three engines' outcomes; the inline one must equal the others apart from its JS call count. */
-function runAll(nativeBase: boolean, asm: string, args: (s: Setup) => [bigint, bigint]) {
+function runAll(nativeBase: boolean, asm: string, args: CaseArgs) {
   const inline = runOne(nativeBase, 'inline', asm, args);
   const call = runOne(nativeBase, 'call', asm, args);
   const interp = runOne(nativeBase, 'interp', asm, args);
@@ -66,14 +45,7 @@ function runAll(nativeBase: boolean, asm: string, args: (s: Setup) => [bigint, b
   return { inline, call };
 }
 
-/** Edge addresses as VM offsets (possibly outside memory) and raw 64-bit values. */
-function edges(s: Setup): bigint[] {
-  const b = BigInt(s.vm.mem.baseNumber);
-  const offs = [0, 8, GUARD_SIZE - 8, GUARD_SIZE - 7, GUARD_SIZE - 1, GUARD_SIZE, GUARD_SIZE + 3, s.src.offset, s.src.offset + 5, MEM - 64, MEM - 9, MEM - 8, MEM - 7, MEM - 1, MEM, MEM + 8];
-  return [...offs.map((o) => U64(b + BigInt(o))), U64(b - 8n), U64(b - 1n), 2n ** 32n + b + BigInt(s.src.offset), 2n ** 63n, 2n ** 63n + b + BigInt(s.src.offset), U64(-1n), 0n];
-}
-
-const EDGE_COUNT = edges(setup(false)).length;
+const EDGE_COUNT = edges(vmAt(false)).length;
 
 describe.skipIf(engine.unavailable() !== undefined).each([false, true])('x86-64 inline trace helpers agree with the JS helpers and the interpreter (native base: %s)', (nativeBase) => {
   it('bpf_load_pointer on edge addresses, with no JS call', () => {
@@ -126,7 +98,7 @@ describe.skipIf(engine.unavailable() !== undefined).each([false, true])('x86-64 
   });
 
   it('bpf_probe_read to memory outside the stack (or straddling its end) calls the helper', () => {
-    const cases: Array<[string, (s: Setup) => [bigint, bigint]]> = [
+    const cases: Array<[string, CaseArgs]> = [
       [`mov %r3, %r2\nmov %r2, 16\ncall ${HelperId.probe_read_kernel}\nexit`, (s) => [BigInt(s.vm.mem.baseNumber + s.scratch.offset), BigInt(s.vm.mem.baseNumber + s.src.offset)]],
       [`mov %r3, %r2\nmov %r2, 16\ncall ${HelperId.probe_read_kernel}\nexit`, (s) => [BigInt(s.vm.mem.baseNumber + s.src.offset), BigInt(s.vm.mem.baseNumber + s.src.offset)]],
       [`mov %r3, %r1\nmov %r1, %r10\nadd %r1, -4\nmov %r2, 8\ncall ${HelperId.probe_read}\nexit`, (s) => [BigInt(s.vm.mem.baseNumber + s.src.offset), 0n]],
@@ -140,14 +112,8 @@ describe.skipIf(engine.unavailable() !== undefined).each([false, true])('x86-64 
 
   it.each([1, 2, 5, 8, 16, 64])('bpf_probe_read_kernel_str of at most %i bytes to the stack', (k) => {
     const asm = `mov %r3, %r1\nmov %r1, %r10\nadd %r1, -64\nmov %r2, ${k}\ncall ${HelperId.probe_read_kernel_str}\nexit`;
-    const strings = (s: Setup): bigint[] => {
-      const b = s.vm.mem.baseNumber;
-      const at = s.src.offset + 100;
-      s.vm.mem.bytes.set(new TextEncoder().encode('eth5\0tail'), at);
-      s.vm.mem.bytes.fill(0x41, MEM - 6, MEM); // no NUL before the end of memory
-      return [BigInt(b + at), BigInt(b + at + 4), BigInt(b + MEM - 6), BigInt(b + MEM - 1), ...edges(s)];
-    };
-    const n = strings(setup(false)).length;
+    const strings = (s: Setup): bigint[] => stringSources(s, edges);
+    const n = strings(vmAt(false)).length;
     for (let i = 0; i < n; i++) {
       const res = runAll(nativeBase, asm, (s) => [strings(s)[i]!, 0n]);
       expect(res.inline, `case ${i}`).toEqual({ ...res.call, calls: 0 });

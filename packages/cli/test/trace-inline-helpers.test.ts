@@ -5,57 +5,27 @@
  * memories at base 0 and at a high base; r0, the stack bytes and thrown errors must agree.
  */
 import { describe, expect, it } from 'vitest';
-import { GUARD_SIZE, lower, parseAsm, Vm, type HelperDef } from '@ebpf/core';
+import { lower, parseAsm } from '@ebpf/core';
 import { compileLowered } from '@ebpf/jit-wasm';
-import { HelperId, traceHelpers } from '@ebpf/trace';
+import { HelperId } from '@ebpf/trace';
+import { U64, edges, runPatterned, setup, stringSources, type CaseArgs, type Setup } from './inline-helpers-support.js';
 
-const MEM = 1 << 20;
-const U64 = (v: bigint) => BigInt.asUintN(64, v);
+/** A VM at `base` (0: the default). */
+const vmAt = (base: number): Setup => setup(base ? () => BigInt(base) : undefined);
 
-/** One VM with the trace helpers (counting JS calls) and a patterned source region. */
-function setup(base: number) {
-  const vm = new Vm({ size: MEM, ...(base ? { base: () => BigInt(base) } : {}) });
-  const calls = { n: 0 };
-  const helpers = new Map<number, HelperDef>();
-  for (const h of traceHelpers({ sink: { printk: () => {}, dumpStack: () => {} } })) {
-    helpers.set(h.id, { ...h, impl: (a, env) => (calls.n++, h.impl(a, env)) });
-  }
-  const src = vm.mem.alloc(256, { kind: 'host', name: 'source', readOnly: true });
-  for (let i = 0; i < 256; i++) vm.mem.bytes[src.offset + i] = (i * 37 + 11) & 0xff;
-  const scratch = vm.mem.alloc(256, { kind: 'scratch', name: 'writable' });
-  return { vm, calls, helpers, src, scratch };
-}
-
-type Setup = ReturnType<typeof setup>;
-
-/** Runs `asm` with r1, r2 on a freshly patterned stack; returns r0 (or the error), the stack's top 128 bytes and JS helper calls. */
-function runBoth(base: number, asm: string, args: (s: Setup) => [bigint, bigint]) {
+/** Runs `asm` compiled with and without inline helpers, each on a fresh VM. */
+function runBoth(base: number, asm: string, args: CaseArgs) {
   const out = [true, false].map((inline) => {
-    const s = setup(base);
+    const s = vmAt(base);
     const prog = compileLowered(s.vm, lower(parseAsm(asm)), { helpers: s.helpers, name: 'inline-test', inlineHelpers: inline });
-    const top = s.vm.stackTopOffset;
-    for (let i = 0; i < 128; i++) s.vm.mem.bytes[top - 128 + i] = 0xa0 + (i & 0x1f);
-    let r0: bigint | string;
-    try {
-      r0 = prog.run(...args(s));
-    } catch (e) {
-      r0 = `error: ${(e as Error).message}`;
-    }
-    return { r0, stack: Array.from(s.vm.mem.bytes.subarray(top - 128, top)), calls: s.calls.n };
+    return runPatterned(s, args, (r1, r2) => prog.run(r1, r2), (e) => (e as Error).message);
   });
   return { inline: out[0]!, js: out[1]! };
 }
 
-/** Edge addresses as VM offsets (possibly outside memory) and raw 64-bit values. */
-function edges(s: Setup): bigint[] {
-  const b = BigInt(s.vm.mem.baseNumber);
-  const offs = [0, 8, GUARD_SIZE - 8, GUARD_SIZE - 7, GUARD_SIZE - 1, GUARD_SIZE, GUARD_SIZE + 3, s.src.offset, s.src.offset + 5, MEM - 64, MEM - 9, MEM - 8, MEM - 7, MEM - 1, MEM, MEM + 8];
-  return [...offs.map((o) => U64(b + BigInt(o))), U64(b - 8n), 2n ** 32n + b + BigInt(s.src.offset), 2n ** 63n, U64(-1n), 0n];
-}
-
 describe.each([0, 0x7f12_3456_0000])('inline trace helpers agree with the JS helpers (base 0x%s)', (base) => {
   it('bpf_load_pointer on edge addresses, with no JS call', () => {
-    const s0 = setup(base);
+    const s0 = vmAt(base);
     // A pointer ≥ 2^53 in the source region (the exact u64 comes back).
     const cases = edges(s0);
     for (let i = 0; i < cases.length; i++) {
@@ -67,7 +37,7 @@ describe.each([0, 0x7f12_3456_0000])('inline trace helpers agree with the JS hel
       expect(res.inline.calls).toBe(0);
       expect(res.js.calls).toBe(1);
     }
-    const s = setup(base);
+    const s = vmAt(base);
     const hi = runBoth(base, `call ${HelperId.load_pointer}\nexit`, (x) => {
       x.vm.mem.view.setBigUint64(x.src.offset + 8, 0xfedcba9876543210n, true);
       return [BigInt(x.vm.mem.baseNumber + s.src.offset + 8), 0n];
@@ -78,7 +48,7 @@ describe.each([0, 0x7f12_3456_0000])('inline trace helpers agree with the JS hel
 
   it.each([0, 1, 2, 3, 4, 7, 8, 15, 16, 17, 64])('bpf_probe_read_kernel of a constant %i bytes to the stack', (k) => {
     const asm = `mov %r3, %r1\nmov %r1, %r10\nadd %r1, -64\nmov %r2, ${k}\ncall ${HelperId.probe_read_kernel}\nexit`;
-    const n = edges(setup(base)).length;
+    const n = edges(vmAt(base)).length;
     for (let i = 0; i < n; i++) {
       const res = runBoth(base, asm, (s) => [edges(s)[i]!, 0n]);
       expect(res.inline, `case ${i}`).toEqual({ ...res.js, calls: 0 });
@@ -125,7 +95,7 @@ describe.each([0, 0x7f12_3456_0000])('inline trace helpers agree with the JS hel
 
   it('bpf_probe_read to memory outside the stack calls the helper (writable region, or its error)', () => {
     const asm = `mov %r3, %r2\ncall ${HelperId.probe_read_kernel}\nexit`;
-    const cases: Array<(s: Setup) => [bigint, bigint]> = [
+    const cases: Array<CaseArgs> = [
       (s) => [BigInt(s.vm.mem.baseNumber + s.scratch.offset), BigInt(s.vm.mem.baseNumber + s.src.offset)],
       (s) => [BigInt(s.vm.mem.baseNumber + s.src.offset), BigInt(s.vm.mem.baseNumber + s.src.offset)],
     ];
@@ -138,14 +108,8 @@ describe.each([0, 0x7f12_3456_0000])('inline trace helpers agree with the JS hel
 
   it.each([1, 2, 5, 8, 16, 64])('bpf_probe_read_kernel_str of at most %i bytes to the stack', (k) => {
     const asm = `mov %r3, %r1\nmov %r1, %r10\nadd %r1, -64\nmov %r2, ${k}\ncall ${HelperId.probe_read_kernel_str}\nexit`;
-    const strings = (s: Setup): bigint[] => {
-      const b = s.vm.mem.baseNumber;
-      const at = s.src.offset + 100;
-      s.vm.mem.bytes.set(new TextEncoder().encode('eth5\0tail'), at);
-      s.vm.mem.bytes.fill(0x41, MEM - 6, MEM); // no NUL before the end of memory
-      return [BigInt(b + at), BigInt(b + at + 4), BigInt(b + MEM - 6), BigInt(b + MEM - 1), ...edges(s)];
-    };
-    const n = strings(setup(base)).length;
+    const strings = (s: Setup): bigint[] => stringSources(s, edges);
+    const n = strings(vmAt(base)).length;
     for (let i = 0; i < n; i++) {
       const res = runBoth(base, asm, (s) => [strings(s)[i]!, 0n]);
       expect(res.inline, `case ${i}`).toEqual({ ...res.js, calls: 0 });
@@ -167,7 +131,7 @@ describe.each([0, 0x7f12_3456_0000])('inline trace helpers agree with the JS hel
   it('bpf_memcmp on edge addresses and sizes, both signs of the difference', () => {
     const asm = `mov %r3, %r2\nmov %r2, %r10\nadd %r2, -64\ncall ${HelperId.memcmp}\nexit`;
     const sizes = [0n, 1n, 8n, 63n, 64n, 2n ** 32n + 1n, U64(-1n)];
-    const n = edges(setup(base)).length;
+    const n = edges(vmAt(base)).length;
     for (const size of sizes) {
       for (let i = 0; i < n; i++) {
         const res = runBoth(base, asm, (s) => [edges(s)[i]!, size]);

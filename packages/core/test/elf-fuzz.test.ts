@@ -9,20 +9,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EbpfError } from '../src/errors.js';
 import { decodeAny } from '../src/image/load.js';
+import { seededU32 } from '../src/testing/seeded-random.js';
 
 const EXAMPLES = join(import.meta.dirname, '../../../examples');
 const objects = readdirSync(EXAMPLES).filter((f) => f.endsWith('.o')).sort().map((f) => ({ name: f, bytes: new Uint8Array(readFileSync(join(EXAMPLES, f))) }));
-
-/** xorshift32: small, seeded, deterministic. */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13; x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5; x >>>= 0;
-    return x;
-  };
-}
 
 const EXTREMES = [0, 1, 0x7f, 0xff, 0xffff, 0x7fffffff, 0xffffffff, 0x80000000, 24, 64];
 
@@ -49,7 +39,7 @@ describe('ELF fuzz round', () => {
 
   it('mutated objects decode or fail with an EbpfError', () => {
     const rounds = Number(process.env.ELF_FUZZ_ROUNDS ?? 3000);
-    const r = rng(0x5eed);
+    const r = seededU32(0x5eed);
     let ok = 0;
     let rejected = 0;
     for (let i = 0; i < rounds; i++) {

@@ -5,19 +5,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { EbpfError, decodeAny, decodeSeedImage, encodeSeedImage, encodeRaw, formatInsn, parseAsm } from '@ebpf/core';
-
-/** xorshift32: the same sequence on every run. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 0x100000000;
-  };
-}
+import { seededRandom } from '@ebpf/core/testing';
 
 function expectOnlyEbpfErrors(fn: () => void): 'ok' | 'rejected' {
   try {
@@ -34,7 +22,7 @@ const images = ['filter_ex1.bpf', 'filter_ex2.bpf'].map((f) => new Uint8Array(re
 
 describe('fuzz smoke', () => {
   it('random bytes: decodeAny accepts or throws an EbpfError; accepted raw code round-trips', () => {
-    const r = rng(1);
+    const r = seededRandom(1);
     const tally = { ok: 0, rejected: 0 };
     for (let n = 0; n < 3000; n++) {
       const bytes = Uint8Array.from({ length: 8 * Math.floor(r() * 6) }, () => Math.floor(r() * 256));
@@ -52,7 +40,7 @@ describe('fuzz smoke', () => {
   });
 
   it('mutated seed images: accepted ones re-encode identically', () => {
-    const r = rng(2);
+    const r = seededRandom(2);
     for (let n = 0; n < 2000; n++) {
       const base = images[n % 2]!;
       const bytes = base.slice(0, r() < 0.1 ? Math.floor(r() * base.length) : base.length);
@@ -70,7 +58,7 @@ describe('fuzz smoke', () => {
       .filter((f) => f.endsWith('.data'))
       .slice(0, 80)
       .flatMap((f) => (/-- asm\n([\s\S]*?)\n-- /.exec(readFileSync(dir + f, 'utf8'))?.[1] ?? '').split('\n'));
-    const r = rng(3);
+    const r = seededRandom(3);
     const junk = '%[]+-,:#x0123456789rabcdefglw ';
     for (let n = 0; n < 3000; n++) {
       const chars = [...lines[Math.floor(r() * lines.length)]!];

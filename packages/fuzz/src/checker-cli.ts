@@ -5,7 +5,7 @@
  * failure (seed and program). Exit 1 when an accepted program misbehaved. The CI round is the
  * vitest test `packages/fuzz/test/checker-fuzz.test.ts`.
  */
-import { Presets, SingleBar } from 'cli-progress';
+import { readFuzzArgs, startProgress, type FuzzCommand } from './cli-args.js';
 import { runCheckerRound } from './checker-round.js';
 
 interface Args {
@@ -14,37 +14,21 @@ interface Args {
   mutate: number;
 }
 
-function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { count: 200_000, seed: (Date.now() >>> 0) % 1_000_000_000, mutate: 0.3 };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const value = (): number => {
-      const v = Number(argv[++i]);
-      if (!Number.isFinite(v) || v < 0) throw new Error(`${a} needs a non-negative number`);
-      return v;
-    };
-    if (a === '--count') args.count = Math.floor(value());
-    else if (a === '--seed') args.seed = Math.floor(value());
-    else if (a === '--mutate') args.mutate = Math.min(1, value());
-    else if (a === '--help' || a === '-h') {
-      process.stdout.write('usage: pnpm fuzz:checker [--count N] [--seed S] [--mutate SHARE]\n');
-      process.exit(0);
-    } else throw new Error(`unknown option ${a}`);
-  }
-  return args;
-}
+const COMMAND: FuzzCommand<Args> = {
+  name: 'fuzz:checker',
+  synopsis: '[--count N] [--seed S] [--mutate SHARE]',
+  options: {
+    '--count': { kind: 'number', set: (args, v) => { args.count = Math.floor(v); } },
+    '--seed': { kind: 'number', set: (args, v) => { args.seed = Math.floor(v); } },
+    '--mutate': { kind: 'number', set: (args, v) => { args.mutate = Math.min(1, v); } },
+  },
+};
 
 function main(): number {
-  let args: Args;
-  try {
-    args = parseArgs(process.argv.slice(2));
-  } catch (e) {
-    process.stderr.write(`fuzz:checker: ${(e as Error).message}\n`);
-    return 2;
-  }
+  const args = readFuzzArgs(COMMAND, { count: 200_000, seed: (Date.now() >>> 0) % 1_000_000_000, mutate: 0.3 });
+  if (args === undefined) return 2;
   process.stderr.write(`fuzz:checker: ${args.count} programs from seed ${args.seed}\n`);
-  const bar = new SingleBar({ format: 'fuzz:checker [{bar}] {value}/{total} programs | {eta_formatted} left', stream: process.stderr }, Presets.shades_classic);
-  bar.start(args.count, 0);
+  const bar = startProgress('fuzz:checker [{bar}] {value}/{total} programs | {eta_formatted} left', args.count);
   const t0 = performance.now();
   const stats = runCheckerRound({
     seed: args.seed,

@@ -6,21 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { EbpfError, insn, lower, type LoweredProgram } from '@ebpf/core';
+import { seededU32 } from '@ebpf/core/testing';
 import { findFuncs, generateModule, type VmLayout } from './codegen.js';
 
 const LAYOUT: VmLayout = { base: 0, stackTopOffset: 0x20000, stackBottomOffset: 0x20000 - 4096, argsOffset: 0x20000, memoryPages: 4 };
-
-/** xorshift32 */
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>>= 0);
-  };
-}
 
 function randomLowered(next: () => number, n: number): LoweredProgram {
   const p: LoweredProgram = {
@@ -44,7 +33,7 @@ function randomLowered(next: () => number, n: number): LoweredProgram {
 
 describe('generateModule', () => {
   it('turns random slots into a valid module or a clear EbpfError', () => {
-    const next = rng(99);
+    const next = seededU32(99);
     let compiled = 0;
     let refused = 0;
     for (let k = 0; k < 3000; k++) {

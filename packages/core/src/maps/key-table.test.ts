@@ -1,17 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { hashKey, KeyTable } from './key-table.js';
+import { seededU32 } from '../testing/seeded-random.js';
 
-/** Deterministic xorshift32 stream. */
-function rng(seed: number) {
-  let s = seed >>> 0 || 1;
-  return (n: number) => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s % n;
-  };
+/** A seeded stream of integers in [0, n). */
+function rng(seed: number): (n: number) => number {
+  const next = seededU32(seed);
+  return (n) => next() % n;
 }
 
 describe('KeyTable', () => {

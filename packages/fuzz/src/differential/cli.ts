@@ -5,7 +5,7 @@
  * disagreement is printed with its seed and program). The short CI round is the vitest suite.
  */
 import { check } from '@ebpf/core';
-import { SingleBar, Presets } from 'cli-progress';
+import { readFuzzArgs, startProgress, type FuzzCommand } from '../cli-args.js';
 import { differentialEngines } from './engines.js';
 import { DifferentialHarness } from './harness.js';
 import { runRound } from './round.js';
@@ -17,35 +17,20 @@ interface Args {
   localCalls: boolean;
 }
 
-function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { count: 20_000, seed: (Date.now() >>> 0) % 1_000_000, loops: true, localCalls: true };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const value = (): number => {
-      const v = Number(argv[++i]);
-      if (!Number.isInteger(v) || v < 0) throw new Error(`${a} needs a non-negative integer`);
-      return v;
-    };
-    if (a === '--count') args.count = value();
-    else if (a === '--seed') args.seed = value();
-    else if (a === '--no-loops') args.loops = false;
-    else if (a === '--no-calls') args.localCalls = false;
-    else if (a === '--help' || a === '-h') {
-      process.stdout.write('usage: pnpm fuzz:diff [--count N] [--seed S] [--no-loops] [--no-calls]\n');
-      process.exit(0);
-    } else throw new Error(`unknown option ${a}`);
-  }
-  return args;
-}
+const COMMAND: FuzzCommand<Args> = {
+  name: 'fuzz:diff',
+  synopsis: '[--count N] [--seed S] [--no-loops] [--no-calls]',
+  options: {
+    '--count': { kind: 'integer', set: (args, v) => { args.count = v; } },
+    '--seed': { kind: 'integer', set: (args, v) => { args.seed = v; } },
+    '--no-loops': { kind: 'flag', set: (args) => { args.loops = false; } },
+    '--no-calls': { kind: 'flag', set: (args) => { args.localCalls = false; } },
+  },
+};
 
 function main(): number {
-  let args: Args;
-  try {
-    args = parseArgs(process.argv.slice(2));
-  } catch (e) {
-    process.stderr.write(`fuzz:diff: ${(e as Error).message}\n`);
-    return 2;
-  }
+  const args = readFuzzArgs(COMMAND, { count: 20_000, seed: (Date.now() >>> 0) % 1_000_000, loops: true, localCalls: true });
+  if (args === undefined) return 2;
   const { engines, skipped } = differentialEngines();
   for (const s of skipped) process.stderr.write(`fuzz:diff: skipping ${s.name}: ${s.reason}\n`);
   if (engines.length < 2) {
@@ -54,8 +39,7 @@ function main(): number {
   }
   process.stderr.write(`fuzz:diff: ${args.count} programs from seed ${args.seed} through ${engines.map((e) => e.name).join(', ')}\n`);
   const harness = new DifferentialHarness(engines, (spec, subsystem, maps) => check(spec, subsystem, maps));
-  const bar = new SingleBar({ format: ' {bar} {value}/{total} | accepted {accepted} | mismatches {bad}', stream: process.stderr }, Presets.shades_classic);
-  bar.start(args.count, 0, { accepted: 0, bad: 0 });
+  const bar = startProgress(' {bar} {value}/{total} | accepted {accepted} | mismatches {bad}', args.count, { accepted: 0, bad: 0 });
   const started = performance.now();
   const stats = runRound(harness, {
     seed: args.seed,

@@ -6,24 +6,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { insn, lower, type Insn, type LoweredProgram } from '@ebpf/core';
+import { seededRandom } from '@ebpf/core/testing';
 import { buildBlocks, type BlockGraph } from './blocks.js';
 import { dispatchLoop } from './dispatch.js';
 import { orderBlocks } from './order.js';
 import { structure } from './structure.js';
 import type { StructOp } from './struct-op.js';
-
-/** A deterministic PRNG (xorshift32). */
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 4294967296;
-  };
-}
 
 /** A random program of jumps, exits and filler, `n` slots, ending in exit. */
 function randomProgram(rand: () => number, n: number, backEdges: boolean): LoweredProgram {
@@ -218,7 +206,7 @@ describe('structure', () => {
     ['with back edges', true],
   ];
   it.each(cases)('structured and dispatch forms follow the graph: %s', (_name, backEdges) => {
-    const rand = rng(backEdges ? 77 : 13);
+    const rand = seededRandom(backEdges ? 77 : 13);
     let structured = 0;
     let irreducible = 0;
     for (let i = 0; i < 400; i++) {
