@@ -2,19 +2,19 @@
  * Prepares a program for `ebpf run` and `ebpf bench`: one call of `run()` per execution, with
  * everything else (engine choice, checking, compiling, memory layout) done once up front.
  * Raw memory mode (`--mem`, or no input): r1 = the memory's address, r2 = its length, the
- * `conformance` subsystem's helpers; the interpreter runs the program unverified (bounds checks
- * and budget guard it), other engines get it checked first. Context mode (`--ctx`): the Runtime
- * loads it for the subsystem named, and r1 = a context buffer holding the file's bytes.
+ * `conformance` subsystem's helpers; the interpreter runs a program without maps unverified
+ * (bounds checks and budget guard it); every other case goes through a Runtime, which creates
+ * the program's maps in its VM, checks and compiles. Context mode (`--ctx`): the Runtime loads
+ * it for the subsystem named, and r1 = a context buffer holding the file's bytes.
  */
 import {
+  DEFAULT_VM_MEMORY,
   Runtime,
   Vm,
-  check,
   createContainer,
   lower,
   registerEngine,
   type ProgramSpec,
-  type Runnable,
 } from '@ebpf/core';
 import { CONFORMANCE_HELPERS, conformanceSubsystem } from '@ebpf/core/testing';
 import { Interpreter } from '@ebpf/interp';
@@ -59,19 +59,40 @@ export async function prepareRun(spec: ProgramSpec, input: RunInput): Promise<Pr
 
 async function prepareMemoryRun(spec: ProgramSpec, input: RunInput, mem: Uint8Array): Promise<PreparedRun> {
   const engine = await loadEngine(input.engine, input.report);
-  const size = Math.max(1 << 20, mem.length * 2 + (1 << 20));
-  const vm = new Vm({ size, ...(engine.memoryBase ? { base: (m: WebAssembly.Memory) => engine.memoryBase!(m) } : {}) });
-  const region = vm.mem.alloc(mem.length, { kind: 'context', name: 'memory' });
-  vm.mem.bytes.set(mem, region.offset);
-  const r1 = region.address;
-  const r2 = BigInt(mem.length);
-  if (engine.name === 'interp') {
+  if (engine.name === 'interp' && spec.maps.length === 0) {
+    // Unverified, as bpf_conformance runs its interpreter: no maps to resolve, so no checker.
+    const size = Math.max(1 << 20, mem.length * 2 + (1 << 20));
+    const vm = new Vm({ size });
+    const region = vm.mem.alloc(mem.length, { kind: 'context', name: 'memory' });
+    vm.mem.bytes.set(mem, region.offset);
+    const r1 = region.address;
+    const r2 = BigInt(mem.length);
     const it = new Interpreter(vm, lower(spec.insns), { helpers: CONFORMANCE_HELPERS, name: spec.name });
     return { engine: 'interp', run: () => it.run(r1, r2), steps: () => it.steps, dispose: () => {} };
   }
-  const verified = check(spec, conformanceSubsystem(mem.length), []);
-  const runnable: Runnable = engine.compile(verified, vm);
-  return { engine: engine.name, run: () => runnable.run(r1, r2), steps: () => undefined, dispose: () => runnable.dispose() };
+  // The Runtime creates the program's maps in its VM (lddw map_fd / map_value then resolve),
+  // checks against the conformance subsystem and compiles, as in context mode.
+  const container = createContainer();
+  registerEngine(container, engine);
+  const runtime = new Runtime({ container, memorySize: DEFAULT_VM_MEMORY + mem.length * 2 });
+  try {
+    const loaded = runtime.load(spec, { subsystem: conformanceSubsystem(mem.length), engine: engine.name });
+    const region = runtime.vm.mem.alloc(mem.length, { kind: 'context', name: 'memory' });
+    runtime.vm.mem.bytes.set(mem, region.offset);
+    const r1 = region.address;
+    const r2 = BigInt(mem.length);
+    const runnable = loaded.runnable;
+    const counted = runnable as Partial<{ steps: number }>;
+    return {
+      engine: loaded.engine,
+      run: () => runnable.run(r1, r2),
+      steps: () => (typeof counted.steps === 'number' ? counted.steps : undefined),
+      dispose: () => runtime.dispose(),
+    };
+  } catch (e) {
+    runtime.dispose();
+    throw e;
+  }
 }
 
 async function prepareContextRun(spec: ProgramSpec, input: RunInput, ctx: Uint8Array): Promise<PreparedRun> {
