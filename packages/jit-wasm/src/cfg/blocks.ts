@@ -54,11 +54,6 @@ export function jumpTarget(p: LoweredProgram, pc: number): number {
   return pc + 1 + p.off[pc]!;
 }
 
-/** True when the instruction at `pc` is an unconditional jump. */
-function isGoto(p: LoweredProgram, pc: number): boolean {
-  return p.code[pc] === 0x05 || p.code[pc] === 0x06;
-}
-
 /**
  * Splits slots `[start, end)` of `p` into basic blocks.
  * @throws {@link @ebpf/core!EbpfError} (`RUNTIME`) when a jump leaves the function or control runs off
@@ -73,13 +68,15 @@ export function buildBlocks(p: LoweredProgram, start: number, end: number): Bloc
   for (let pc = start; pc < end; pc++) {
     if (p.code[pc] === 0x18) inner[++pc - start] = 1;
   }
+  const codes = p.code;
   for (let pc = start; pc < end; pc++) {
-    const code = p.code[pc]!;
+    const code = codes[pc]!;
     if (code === 0x18) {
       pc++; // second slot of lddw
       continue;
     }
-    const t = jumpTarget(p, pc);
+    const cls = code & 7;
+    const t = cls === JMP || cls === JMP32 ? jumpTarget(p, pc) : -1; // no call for the common case
     if (t >= 0) {
       if (t < start || t >= end) throw new EbpfError('RUNTIME', `jit-wasm: insn ${pc}: jump target ${t} is outside its function [${start}, ${end})`);
       if (inner[t - start]) throw new EbpfError('RUNTIME', `jit-wasm: insn ${pc}: jump target ${t} is the second slot of lddw`);
@@ -105,8 +102,8 @@ export function buildBlocks(p: LoweredProgram, start: number, end: number): Bloc
     const e = b + 1 < starts.length ? starts[b + 1]! : end;
     // The last instruction: step over lddw pairs.
     let last = s;
-    for (let pc = s; pc < e; pc += p.code[pc] === 0x18 ? 2 : 1) last = pc;
-    const code = p.code[last]!;
+    for (let pc = s; pc < e; pc += codes[pc] === 0x18 ? 2 : 1) last = pc;
+    const code = codes[last]!;
     const t = jumpTarget(p, last);
     let term: Terminator;
     let succ: number[];
@@ -115,7 +112,7 @@ export function buildBlocks(p: LoweredProgram, start: number, end: number): Bloc
       succ = [];
     } else if (t >= 0) {
       const tb = blockAt[t - start]!;
-      if (isGoto(p, last)) {
+      if (code === 0x05 || code === 0x06) {
         term = 'goto';
         succ = [tb];
       } else {
@@ -130,10 +127,13 @@ export function buildBlocks(p: LoweredProgram, start: number, end: number): Bloc
     blocks.push({ start: s, last, end: e, term, succ });
   }
 
-  const preds: number[][] = blocks.map(() => []);
-  blocks.forEach((blk, b) => {
-    for (const s of blk.succ) if (s >= 0) preds[s]!.push(b);
-  });
+  // Indexed loops throughout: a first compile runs in the interpreter, where iterators cost.
+  const preds: number[][] = new Array<number[]>(blocks.length);
+  for (let b = 0; b < blocks.length; b++) preds[b] = [];
+  for (let b = 0; b < blocks.length; b++) {
+    const succ = blocks[b]!.succ;
+    for (let k = 0; k < succ.length; k++) if (succ[k]! >= 0) preds[succ[k]!]!.push(b);
+  }
   // Control running off the end matters only when the block is reachable: checked in order.ts.
   return { blocks, preds };
 }

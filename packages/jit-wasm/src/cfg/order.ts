@@ -31,12 +31,13 @@ export function orderBlocks(g: BlockGraph): BlockOrder {
   const n = g.blocks.length;
   const post: number[] = [];
   const state = new Uint8Array(n); // 0 new, 1 on stack, 2 done
-  // Iterative DFS: stack of [block, next successor index].
-  const stackB: number[] = [0];
-  const stackI: number[] = [0];
+  // Iterative DFS: stack of [block, next successor index] in typed arrays (each block is on
+  // it at most once), so no call per step while a first compile runs in the interpreter.
+  const stackB = new Int32Array(n);
+  const stackI = new Int32Array(n);
+  let top = 0;
   state[0] = 1;
-  while (stackB.length > 0) {
-    const top = stackB.length - 1;
+  while (top >= 0) {
     const b = stackB[top]!;
     const succ = g.blocks[b]!.succ;
     const i = stackI[top]!;
@@ -49,19 +50,19 @@ export function orderBlocks(g: BlockGraph): BlockOrder {
       }
       if (state[s] === 0) {
         state[s] = 1;
-        stackB.push(s);
-        stackI.push(0);
+        top++;
+        stackB[top] = s;
+        stackI[top] = 0;
       }
     } else {
       state[b] = 2;
       post.push(b);
-      stackB.pop();
-      stackI.pop();
+      top--;
     }
   }
   const rpo = post.reverse();
   const rpoIndex = new Int32Array(n).fill(-1);
-  rpo.forEach((b, i) => (rpoIndex[b] = i));
+  for (let i = 0; i < rpo.length; i++) rpoIndex[rpo[i]!] = i;
 
   // Cooper-Harvey-Kennedy: iterate idom to a fixed point in RPO.
   const idom = new Int32Array(n).fill(-1);
@@ -78,7 +79,9 @@ export function orderBlocks(g: BlockGraph): BlockOrder {
     for (let k = 1; k < rpo.length; k++) {
       const b = rpo[k]!;
       let nd = -1;
-      for (const p of g.preds[b]!) {
+      const preds = g.preds[b]!;
+      for (let j = 0; j < preds.length; j++) {
+        const p = preds[j]!;
         if (idom[p] === -1) continue; // unreachable or not yet processed
         nd = nd === -1 ? p : intersect(p, nd);
       }
@@ -92,9 +95,12 @@ export function orderBlocks(g: BlockGraph): BlockOrder {
   const loopHeader = new Uint8Array(n);
   const merge = new Uint8Array(n);
   let reducible = true;
-  for (const b of rpo) {
+  for (let k = 0; k < rpo.length; k++) {
+    const b = rpo[k]!;
     let forward = 0;
-    for (const p of g.preds[b]!) {
+    const preds = g.preds[b]!;
+    for (let j = 0; j < preds.length; j++) {
+      const p = preds[j]!;
       if (rpoIndex[p]! < 0) continue;
       if (rpoIndex[p]! < rpoIndex[b]!) forward++;
       else {

@@ -12,9 +12,10 @@ import type { StructOp, StructuredFunc } from './struct-op.js';
 
 const T_TREE = 0;
 const T_WITHIN = 1;
-const T_BRANCH = 2;
 const T_END = 3;
 const T_ELSE = 4;
+/** No task: ends a chain of tasks run without the stack. */
+const NONE = -1;
 
 const END: StructOp = Object.freeze({ k: 'end' });
 const ELSE: StructOp = Object.freeze({ k: 'else' });
@@ -34,7 +35,10 @@ export function structure(g: BlockGraph, order: BlockOrder): StructuredFunc {
   // Merge children of every block in the dominator tree (compressed rows: children of b are
   // kids[first[b] .. first[b+1])), highest RPO first: the first one gets the outermost block.
   const first = new Int32Array(n + 1);
-  for (const b of rpo) if (b !== 0 && merge[b]) first[idom[b]! + 1]!++;
+  for (let k = 0; k < rpo.length; k++) {
+    const b = rpo[k]!;
+    if (b !== 0 && merge[b]) first[idom[b]! + 1]!++;
+  }
   for (let b = 0; b < n; b++) first[b + 1]! += first[b]!;
   const kids = new Int32Array(first[n]!);
   const fill = first.slice(0, n);
@@ -56,109 +60,117 @@ export function structure(g: BlockGraph, order: BlockOrder): StructuredFunc {
     return d - f;
   };
 
-  // The work stack, as parallel arrays of small integers (no object per task):
-  // kind, block (x / src), i (merge-child index) or dst, label depth d.
-  const wk: number[] = [T_TREE];
-  const wx: number[] = [0];
-  const wi: number[] = [0];
-  const wd: number[] = [0];
+  // The work stack: four small integers per task (kind, block x / src, merge-child index i or
+  // dst, label depth d) in one growable Int32Array, no object or call per task (a first
+  // compile runs in the interpreter).
+  let ws = new Int32Array(64);
+  let sp = 0;
   const push = (kind: number, x: number, i: number, d: number): void => {
-    wk.push(kind);
-    wx.push(x);
-    wi.push(i);
-    wd.push(d);
+    if (sp + 4 > ws.length) {
+      const next = new Int32Array(ws.length * 2);
+      next.set(ws);
+      ws = next;
+    }
+    ws[sp] = kind;
+    ws[sp + 1] = x;
+    ws[sp + 2] = i;
+    ws[sp + 3] = d;
+    sp += 4;
   };
-  while (wk.length > 0) {
-    const kind = wk.pop()!;
-    const x = wx.pop()!;
-    const i = wi.pop()!;
-    const d = wd.pop()!;
-    switch (kind) {
-      case T_END:
-        ops.push(END);
-        break;
-      case T_ELSE:
-        ops.push(ELSE);
-        break;
-      case T_TREE:
-        if (loopHeader[x]) {
-          ops.push(LOOP);
-          loopFrame[x] = d + 1;
-          if (d + 1 > maxDepth) maxDepth = d + 1;
-          push(T_END, 0, 0, 0);
-          push(T_WITHIN, x, 0, d + 1);
-        } else {
-          push(T_WITHIN, x, 0, d);
-        }
-        break;
-      case T_WITHIN: {
-        if (first[x]! + i < first[x + 1]!) {
-          const y = kids[first[x]! + i]!;
-          ops.push(BLOCK);
-          blockFrame[y] = d + 1;
-          if (d + 1 > maxDepth) maxDepth = d + 1;
-          // block { within(x, i+1) } end; tree(y)
-          push(T_TREE, y, 0, d);
-          push(T_END, 0, 0, 0);
-          push(T_WITHIN, x, i + 1, d + 1);
+  push(T_TREE, 0, 0, 0);
+  while (sp > 0) {
+    sp -= 4;
+    let kind = ws[sp]!;
+    let x = ws[sp + 1]!;
+    let i = ws[sp + 2]!;
+    let d = ws[sp + 3]!;
+    // A task that ends by scheduling one more task runs that one here at once instead of
+    // pushing it (it would be popped next anyway); kind NONE ends the chain.
+    while (kind !== NONE) {
+      switch (kind) {
+        case T_END: {
+          // `br 0` right before the `end` of a block or if: falling through does the same.
+          // (Before a loop's `end`, x = 1, it would mean "continue", so it stays.)
+          const prev = ops[ops.length - 1];
+          if (x !== 1 && prev !== undefined && prev.k === 'br' && prev.depth === 0) ops.pop();
+          ops.push(END);
+          kind = NONE;
           break;
         }
-        ops.push({ k: 'code', block: x });
-        const blk = g.blocks[x]!;
-        if (blk.term === 'exit') {
-          ops.push(RETURN);
-        } else if (blk.term === 'goto' || blk.term === 'fall') {
-          push(T_BRANCH, x, blk.succ[0]!, d);
-        } else {
-          const t = blk.succ[0]!;
-          const f = blk.succ[1]!;
-          const tBr = isBr(x, t);
-          const fBr = isBr(x, f);
-          if (tBr) {
-            ops.push({ k: 'br_if', block: x, negate: false, depth: labelOf(x, t, d) });
-            if (fBr) ops.push({ k: 'br', depth: labelOf(x, f, d) });
-            else push(T_TREE, f, 0, d);
-          } else if (fBr) {
-            ops.push({ k: 'br_if', block: x, negate: true, depth: labelOf(x, f, d) });
-            push(T_TREE, t, 0, d);
-          } else {
-            ops.push({ k: 'if', block: x, negate: false });
+        case T_ELSE:
+          ops.push(ELSE);
+          kind = NONE;
+          break;
+        case T_TREE:
+          if (loopHeader[x]) {
+            ops.push(LOOP);
+            loopFrame[x] = d + 1;
             if (d + 1 > maxDepth) maxDepth = d + 1;
-            // if { tree(t) } else { tree(f) } end
-            push(T_END, 0, 0, 0);
-            push(T_TREE, f, 0, d + 1);
-            push(T_ELSE, 0, 0, 0);
-            push(T_TREE, t, 0, d + 1);
+            push(T_END, 1, 0, 0); // x = 1: closes a loop
+            d++;
           }
+          // then within(x, 0, d)
+          kind = T_WITHIN;
+          i = 0;
+          break;
+        case T_WITHIN: {
+          if (first[x]! + i < first[x + 1]!) {
+            const y = kids[first[x]! + i]!;
+            ops.push(BLOCK);
+            blockFrame[y] = d + 1;
+            if (d + 1 > maxDepth) maxDepth = d + 1;
+            // block { within(x, i+1) } end; tree(y)
+            push(T_TREE, y, 0, d);
+            push(T_END, 0, 0, 0);
+            i++;
+            d++;
+            break;
+          }
+          ops.push({ k: 'code', block: x });
+          const blk = g.blocks[x]!;
+          kind = NONE;
+          if (blk.term === 'exit') {
+            ops.push(RETURN);
+          } else if (blk.term === 'goto' || blk.term === 'fall') {
+            const dst = blk.succ[0]!;
+            if (isBr(x, dst)) ops.push({ k: 'br', depth: labelOf(x, dst, d) });
+            else {
+              kind = T_TREE; // tree(dst)
+              x = dst;
+            }
+          } else {
+            const t = blk.succ[0]!;
+            const f = blk.succ[1]!;
+            const tBr = isBr(x, t);
+            const fBr = isBr(x, f);
+            if (tBr) {
+              ops.push({ k: 'br_if', block: x, negate: false, depth: labelOf(x, t, d) });
+              if (fBr) ops.push({ k: 'br', depth: labelOf(x, f, d) });
+              else {
+                kind = T_TREE; // tree(f)
+                x = f;
+              }
+            } else if (fBr) {
+              ops.push({ k: 'br_if', block: x, negate: true, depth: labelOf(x, f, d) });
+              kind = T_TREE; // tree(t)
+              x = t;
+            } else {
+              ops.push({ k: 'if', block: x, negate: false });
+              if (d + 1 > maxDepth) maxDepth = d + 1;
+              // if { tree(t) } else { tree(f) } end
+              push(T_END, 0, 0, 0);
+              push(T_TREE, f, 0, d + 1);
+              push(T_ELSE, 0, 0, 0);
+              kind = T_TREE;
+              x = t;
+              d++;
+            }
+          }
+          break;
         }
-        break;
-      }
-      case T_BRANCH: {
-        const dst = i;
-        if (isBr(x, dst)) ops.push({ k: 'br', depth: labelOf(x, dst, d) });
-        else push(T_TREE, dst, 0, d);
-        break;
       }
     }
   }
-  return { ops: dropFallthroughBranches(ops), dispatch: false, maxDepth };
+  return { ops, dispatch: false, maxDepth };
 }
 
-/**
- * Removes `br 0` right before the `end` of a `block` or `if`: falling through does the same.
- * (Before a loop's `end` it would mean "continue", so it stays.)
- */
-function dropFallthroughBranches(ops: StructOp[]): StructOp[] {
-  const out: StructOp[] = [];
-  const open: StructOp['k'][] = [];
-  for (const op of ops) {
-    if (op.k === 'block' || op.k === 'loop' || op.k === 'if') open.push(op.k);
-    else if (op.k === 'end') {
-      const closes = open.pop();
-      const prev = out[out.length - 1];
-      if (closes !== 'loop' && prev !== undefined && prev.k === 'br' && prev.depth === 0) out.pop();
-    }
-    out.push(op);
-  }
-  return out;
-}

@@ -57,7 +57,7 @@ const CONST_FP = -1;
 /** Emission state of one function. */
 export class FuncEmitter {
   /** The function's code (without the final `end`). */
-  readonly w = new ByteWriter(1024);
+  readonly w: ByteWriter;
   /** Local index of each BPF register, or {@link CONST_FP} for a constant r10. */
   private readonly reg: Int32Array;
   /** Scratch i64 local (register divisors, fetched atomic values). */
@@ -81,8 +81,11 @@ export class FuncEmitter {
    * @param env the module's shared layout
    * @param isMain the entry function (params r1, r2; r10 constant) or a subprogram (params
    *   r1..r5 and its frame pointer)
+   * @param capacity initial code buffer size in bytes; sizing it for the whole function avoids
+   *   regrowing it mid-emission (which also deoptimizes the optimized writer calls)
    */
-  constructor(readonly env: ModuleEnv, readonly isMain: boolean) {
+  constructor(readonly env: ModuleEnv, readonly isMain: boolean, capacity = 1024) {
+    this.w = new ByteWriter(capacity);
     this.reg = new Int32Array(11);
     let next: number;
     if (isMain) {
@@ -120,27 +123,27 @@ export class FuncEmitter {
   get(r: number): void {
     const l = this.reg[r]!;
     if (l === CONST_FP) this.i64(this.env.base + this.env.stackTopOffset);
-    else this.w.u8(W.local_get).uleb(l);
+    else this.w.u8x2(W.local_get, l); // locals number below 128: one-byte index
   }
 
   /** Pops an i64 into register `r`. */
   set(r: number): void {
-    this.w.u8(W.local_set).uleb(this.reg[r]!);
+    this.w.u8x2(W.local_set, this.reg[r]!);
   }
 
   /** Pushes local `l`. */
   getLocal(l: number): void {
-    this.w.u8(W.local_get).uleb(l);
+    this.w.u8x2(W.local_get, l);
   }
 
   /** Pops into local `l`. */
   setLocal(l: number): void {
-    this.w.u8(W.local_set).uleb(l);
+    this.w.u8x2(W.local_set, l);
   }
 
   /** Stores the top of stack into local `l`, keeping it. */
   teeLocal(l: number): void {
-    this.w.u8(W.local_tee).uleb(l);
+    this.w.u8x2(W.local_tee, l);
   }
 
   /** Pushes an i64 constant given as a Number (exact integer, |v| < 2^53) . */
@@ -157,12 +160,12 @@ export class FuncEmitter {
 
   /** Pushes a sign-extended 32-bit immediate as i64. */
   i64Imm(imm: number): void {
-    this.w.u8(W.i64_const).sleb32(imm);
+    this.w.opSleb32(W.i64_const, imm);
   }
 
   /** Pushes an i32 constant. */
   i32(v: number): void {
-    this.w.u8(W.i32_const).sleb32(v);
+    this.w.opSleb32(W.i32_const, v);
   }
 
   /** Emits one opcode byte. */
@@ -192,6 +195,6 @@ export class FuncEmitter {
 
   /** Emits a memory instruction with alignment hint 0 and `offset`. */
   memOp(code: number, offset: number): void {
-    this.w.u8(code).u8(0).uleb(offset);
+    this.w.u8x2(code, 0).uleb(offset);
   }
 }

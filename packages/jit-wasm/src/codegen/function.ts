@@ -15,9 +15,15 @@ import { emitLddw, emitLoad, emitStoreImm, emitStoreReg } from './memory.js';
 
 /** Emits the body of one function; returns its emitter (code and locals). */
 export function emitFunction(env: ModuleEnv, isMain: boolean, g: BlockGraph, s: StructuredFunc): FuncEmitter {
-  const e = new FuncEmitter(env, isMain);
+  // About 8 code bytes per slot for typical code; 16 leaves room for most, and growing is
+  // still possible.
+  const slots = g.blocks.length > 0 ? g.blocks[g.blocks.length - 1]!.end - g.blocks[0]!.start : 0;
+  const e = new FuncEmitter(env, isMain, 16 * slots + 256);
   const w = e.w;
-  for (const op of s.ops) {
+  const ops = s.ops;
+  const code = env.program.code;
+  for (let j = 0; j < ops.length; j++) {
+    const op = ops[j]!;
     switch (op.k) {
       case 'block':
         w.u8x2(W.block, BLOCK_VOID);
@@ -39,7 +45,7 @@ export function emitFunction(env: ModuleEnv, isMain: boolean, g: BlockGraph, s: 
         const blk = g.blocks[op.block]!;
         const stop = blk.term === 'fall' ? blk.end : blk.last;
         e.blockStart = blk.start;
-        for (let pc = blk.start; pc < stop; pc += env.program.code[pc] === 0x18 ? 2 : 1) emitInsn(e, pc);
+        for (let pc = blk.start; pc < stop; pc += code[pc] === 0x18 ? 2 : 1) emitInsn(e, pc);
         break;
       }
       case 'br':
@@ -104,7 +110,8 @@ export function checkRegisters(p: LoweredProgram, pc: number): void {
 function emitInsn(e: FuncEmitter, pc: number): void {
   const p = e.env.program;
   const code = p.code[pc]!;
-  checkRegisters(p, pc);
+  // Only r10 and above, or an atomic, can be refused: skip the call for the common case.
+  if (p.dst[pc]! >= 10 || p.src[pc]! >= 10 || code === 0xc3 || code === 0xdb) checkRegisters(p, pc);
   switch (code & 7) {
     case 0x04: // ALU
     case 0x07: // ALU64

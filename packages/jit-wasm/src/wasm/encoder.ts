@@ -18,7 +18,11 @@ export class ByteWriter {
   }
 
   private room(n: number): void {
-    if (this.length + n <= this.buf.length) return;
+    if (this.length + n > this.buf.length) this.grow(n);
+  }
+
+  /** Replaces the buffer with one at least `n` bytes longer than what is written (doubling). */
+  private grow(n: number): void {
     let cap = this.buf.length * 2;
     while (cap < this.length + n) cap *= 2;
     const next = new Uint8Array(cap);
@@ -28,14 +32,14 @@ export class ByteWriter {
 
   /** Appends one byte. */
   u8(b: number): this {
-    this.room(1);
+    if (this.length >= this.buf.length) this.grow(1);
     this.buf[this.length++] = b;
     return this;
   }
 
   /** Appends two bytes (an opcode and its immediate byte, say). */
   u8x2(a: number, b: number): this {
-    this.room(2);
+    if (this.length + 2 > this.buf.length) this.grow(2);
     this.buf[this.length++] = a;
     this.buf[this.length++] = b;
     return this;
@@ -51,8 +55,13 @@ export class ByteWriter {
 
   /** Appends an unsigned LEB128 of a 32-bit value (0 .. 2^32-1). */
   uleb(n: number): this {
+    if (this.length + 5 > this.buf.length) this.grow(5);
+    if (n >= 0 && n < 0x80) {
+      // One byte: local indices, label depths and small offsets.
+      this.buf[this.length++] = n;
+      return this;
+    }
     let v = n >>> 0;
-    this.room(5);
     do {
       let byte = v & 0x7f;
       v >>>= 7;
@@ -62,10 +71,27 @@ export class ByteWriter {
     return this;
   }
 
+  /** Appends byte `op` then the signed LEB128 of `n` (a `*.const` instruction) in one call. */
+  opSleb32(op: number, n: number): this {
+    if (this.length + 6 > this.buf.length) this.grow(6);
+    if (n >= -64 && n < 64) {
+      this.buf[this.length++] = op;
+      this.buf[this.length++] = n & 0x7f;
+      return this;
+    }
+    this.buf[this.length++] = op;
+    return this.sleb32(n);
+  }
+
   /** Appends a signed LEB128 of a 32-bit value (-2^31 .. 2^31-1). */
   sleb32(n: number): this {
+    if (this.length + 5 > this.buf.length) this.grow(5);
+    if (n >= -64 && n < 64) {
+      // One byte: most immediates.
+      this.buf[this.length++] = n & 0x7f;
+      return this;
+    }
     let v = n | 0;
-    this.room(5);
     for (;;) {
       const byte = v & 0x7f;
       v >>= 7;
