@@ -115,12 +115,8 @@ class InlineEmitter {
     w.raw(0xf3, 0xaa); // rep stosb
     w.movImmSext(RAX, -Errno.EFAULT);
     done.push(w.jmpForward32());
-    this.bind(einval);
-    w.movImmSext(RAX, -Errno.EINVAL);
-    done.push(w.jmpForward32());
-    this.bind(toFallback);
-    fallback();
-    this.bind(done);
+    this.returnConst(einval, -Errno.EINVAL, done);
+    this.fallbackThenDone(toFallback, fallback, done);
   }
 
   /** `probe_read_str(r1 dst, r2 size, r3 unsafe)`. */
@@ -176,12 +172,8 @@ class InlineEmitter {
     w.storeImm(8, { base: RDI, disp: 0 }, 0);
     w.movImmSext(RAX, -Errno.EFAULT);
     done.push(w.jmpForward32());
-    this.bind(einval);
-    w.movImmSext(RAX, -Errno.EINVAL);
-    done.push(w.jmpForward32());
-    this.bind(toFallback);
-    fallback();
-    this.bind(done);
+    this.returnConst(einval, -Errno.EINVAL, done);
+    this.fallbackThenDone(toFallback, fallback, done);
   }
 
   /** `memcmp(r1 unsafe, r2 mem, r3 size)`. */
@@ -211,18 +203,26 @@ class InlineEmitter {
     w.jmpRel8(loop - (w.length + 2));
     for (const at of end) w.patchRel8(at);
     done.push(w.jmpForward32());
-    this.bind(minusOne);
-    w.movImmSext(RAX, -1);
-    done.push(w.jmpForward32());
-    this.bind(efault);
-    w.movImmSext(RAX, -Errno.EFAULT);
-    done.push(w.jmpForward32());
+    this.returnConst(minusOne, -1, done);
+    this.returnConst(efault, -Errno.EFAULT, done);
+    this.fallbackThenDone(toFallback, fallback, done);
+  }
+
+  // ---- pieces ---------------------------------------------------------------------------
+
+  /** Code at `target` that sets r0 to `value` and jumps to `done`. */
+  private returnConst(target: Pending, value: number, done: Pending): void {
+    this.bind(target);
+    this.w.movImmSext(RAX, value);
+    done.push(this.w.jmpForward32());
+  }
+
+  /** Code at `toFallback` that calls the helper normally, then the common end `done`. */
+  private fallbackThenDone(toFallback: Pending, fallback: () => void, done: Pending): void {
     this.bind(toFallback);
     fallback();
     this.bind(done);
   }
-
-  // ---- pieces ---------------------------------------------------------------------------
 
   /** `out = reg - start` (mod 2^64): the unsigned distance of an address from VM address `start`. Clobbers r11. */
   private distance(out: X86Reg, reg: X86Reg, start: bigint): void {
