@@ -110,6 +110,14 @@ function addressOf(e: FuncEmitter, l: number, start: number): void {
 }
 
 /** `load_pointer`: r0 = the u64 at r1 when its 8 bytes are readable, else 0. */
+/** `local += delta` on an i32 local (loop counters and cursors). */
+function step(e: FuncEmitter, local: number, delta: 1 | -1): void {
+  e.getLocal(local);
+  e.i32(1);
+  e.op(delta === 1 ? W.i32_add : W.i32_sub);
+  e.setLocal(local);
+}
+
 function emitLoadPointer(e: FuncEmitter): void {
   const t = e.t64a;
   distance(e, 1, GUARD_SIZE, t);
@@ -259,14 +267,8 @@ function emitProbeReadStr(e: FuncEmitter, fallback: () => void): void {
         e.memOp(W.i32_load8_u, 0);
         e.op(W.i32_eqz);
         e.w.u8(W.br_if).uleb(1);
-        e.getLocal(cur);
-        e.i32(1);
-        e.op(W.i32_add);
-        e.setLocal(cur);
-        e.getLocal(left);
-        e.i32(1);
-        e.op(W.i32_sub);
-        e.setLocal(left);
+        step(e, cur, 1);
+        step(e, left, -1);
         e.w.u8(W.br).uleb(0);
         e.w.u8(W.end);
         e.w.u8(W.end);
@@ -358,15 +360,9 @@ function emitMemcmp(e: FuncEmitter, fallback: () => void): void {
         e.op(W.i64_ne);
         e.w.u8(W.br_if).uleb(1);
         for (const l of [e.t32a, e.t32b]) {
-          e.getLocal(l);
-          e.i32(1);
-          e.op(W.i32_add);
-          e.setLocal(l);
+          step(e, l, 1);
         }
-        e.getLocal(size);
-        e.i32(1);
-        e.op(W.i32_sub);
-        e.setLocal(size);
+        step(e, size, -1);
         e.w.u8(W.br).uleb(0);
         e.w.u8(W.end);
         e.w.u8(W.end);
