@@ -34,12 +34,7 @@ export class HashMap extends MapBase {
     super(vm, spec, id);
     this.slots = new SlotPool(spec.maxEntries);
     this.allocValues(spec.maxEntries);
-    try {
-      this.keys = this.mem.alloc(spec.maxEntries * spec.keySize, { kind: 'host', name: `map ${spec.name} keys`, readOnly: true });
-    } catch (e) {
-      super.dispose();
-      throw new MapError(spec.name, `cannot store ${spec.maxEntries} keys of ${spec.keySize} bytes`, Errno.ENOMEM, { cause: e });
-    }
+    this.keys = this.allocKeys(spec.maxEntries);
     this.table = new KeyTable(this.bytes, this.keys.offset, spec.keySize, spec.maxEntries);
   }
 

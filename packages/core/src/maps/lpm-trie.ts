@@ -49,12 +49,7 @@ export class LpmTrieMap extends MapBase {
     this.masked = new Uint8Array(this.dataSize);
     this.slots = new SlotPool(spec.maxEntries);
     this.allocValues(spec.maxEntries);
-    try {
-      this.keys = this.mem.alloc(spec.maxEntries * spec.keySize, { kind: 'host', name: `map ${spec.name} keys`, readOnly: true });
-    } catch (e) {
-      super.dispose();
-      throw new MapError(spec.name, `cannot store ${spec.maxEntries} keys of ${spec.keySize} bytes`, Errno.ENOMEM, { cause: e });
-    }
+    this.keys = this.allocKeys(spec.maxEntries);
   }
 
   get count(): number {

@@ -133,6 +133,20 @@ export abstract class MapBase implements BpfMap {
     return this.values;
   }
 
+  /**
+   * Allocates the host-side key store of `count` keys (hash-like maps keep keys beside values).
+   * @throws {@link MapError} when VM memory cannot hold it (the map's memory is released).
+   */
+  protected allocKeys(count: number): Region {
+    try {
+      return this.mem.alloc(count * this.spec.keySize, { kind: 'host', name: `map ${this.spec.name} keys`, readOnly: true });
+    } catch (e) {
+      // The base disposal: a subclass's override would release the key store we failed to make.
+      MapBase.prototype.dispose.call(this);
+      throw new MapError(this.spec.name, `cannot store ${count} keys of ${this.spec.keySize} bytes`, Errno.ENOMEM, { cause: e });
+    }
+  }
+
   // ---- per-type operations ---------------------------------------------------------------
 
   /**
